@@ -1,0 +1,42 @@
+#!/bin/sh
+# Builds build/hearth.jar with plain javac and jar, nothing else. `./build.sh test` also compiles
+# and runs the JUnit 5 tests and ends with a line "N passed, M failed"; `./build.sh bench` runs
+# the benchmarks. Set JAVA_HOME to pick a JDK (17 or newer).
+set -eu
+cd "$(dirname "$0")"
+bin=${JAVA_HOME:+$JAVA_HOME/bin/}
+
+jar() {
+  rm -rf build/classes && mkdir -p build/classes
+  "${bin}javac" --release 17 -encoding UTF-8 -Xlint:all,-serial -Werror -d build/classes $(find src -name '*.java')
+  cp -r commands build/classes/hearth/commands          # the slash commands travel inside the jar
+  cp -r scripts build/classes/hearth/scripts            # and so do the big-model scripts
+  "${bin}jar" --create --file build/hearth.jar --main-class hearth.cli.Main \
+    --date=2000-01-01T00:00:02Z -C build/classes .
+}
+
+test_classes() {
+  junit=$(scripts/fetch-junit.sh)
+  rm -rf build/test-classes && mkdir -p build/test-classes
+  "${bin}javac" --release 17 -encoding UTF-8 -Xlint:all,-serial,-try -Werror -cp "build/classes:$junit" \
+    -d build/test-classes $(find test -name '*.java')
+  cp -r test/transcripts build/test-classes/transcripts
+}
+
+case "${1:-jar}" in
+  jar) jar ;;
+  test)
+    jar && test_classes
+    # Tests print their own detail; the last line is the one CI reads.
+    set +e
+    "${bin}java" -jar "$junit" execute --disable-banner --details=tree --details-theme=ascii \
+      --class-path "build/classes:build/test-classes" --scan-class-path ${TEST_SELECT:-} 2>&1 | tee build/test.log
+    passed=$(sed -n 's/^\[ *\([0-9]*\) tests successful *\]$/\1/p' build/test.log)
+    failed=$(sed -n 's/^\[ *\([0-9]*\) tests failed *\]$/\1/p' build/test.log)
+    echo "${passed:-0} passed, ${failed:-1} failed"
+    [ "${failed:-1}" = 0 ] ;;
+  bench)
+    jar && test_classes
+    "${bin}java" -cp "build/classes:build/test-classes" hearth.bench.Bench "$@" ;;
+  *) echo "usage: ./build.sh [jar|test|bench]" >&2; exit 1 ;;
+esac
