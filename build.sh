@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")"
 bin=${JAVA_HOME:+$JAVA_HOME/bin/}
 
-jar() {
+build_jar() {
   rm -rf build/classes && mkdir -p build/classes
   "${bin}javac" --release 17 -encoding UTF-8 -Xlint:all,-serial -Werror -d build/classes $(find src -name '*.java')
   cp -r commands build/classes/hearth/commands          # the slash commands travel inside the jar
@@ -24,19 +24,19 @@ test_classes() {
 }
 
 case "${1:-jar}" in
-  jar) jar ;;
+  jar) build_jar ;;
   test)
-    jar && test_classes
+    build_jar && test_classes
     # Tests print their own detail; the last line is the one CI reads.
     set +e
-    "${bin}java" -jar "$junit" execute --disable-banner --details=tree --details-theme=ascii \
+    "${bin}java" -jar "$junit" execute --disable-banner --details=tree --details-theme=ascii --disable-ansi-colors \
       --class-path "build/classes:build/test-classes" --scan-class-path ${TEST_SELECT:-} 2>&1 | tee build/test.log
     passed=$(sed -n 's/^\[ *\([0-9]*\) tests successful *\]$/\1/p' build/test.log)
     failed=$(sed -n 's/^\[ *\([0-9]*\) tests failed *\]$/\1/p' build/test.log)
     echo "${passed:-0} passed, ${failed:-1} failed"
     [ "${failed:-1}" = 0 ] ;;
   bench)
-    jar && test_classes
+    build_jar && test_classes
     "${bin}java" -cp "build/classes:build/test-classes" hearth.bench.Bench "$@" ;;
   *) echo "usage: ./build.sh [jar|test|bench]" >&2; exit 1 ;;
 esac
