@@ -12,7 +12,7 @@ public final class JsonException extends RuntimeException {
         this.column = column;
     }
 
-    JsonException(String message) {
+    public JsonException(String message) {
         this(message, 0, 0);
     }
 }

@@ -1,0 +1,137 @@
+package hearth.cli;
+
+import hearth.config.Config;
+import hearth.json.Json;
+import hearth.json.JsonException;
+import hearth.mcp.Call;
+import hearth.mcp.McpServer;
+import hearth.mcp.Tool;
+import hearth.mcp.ToolResult;
+import hearth.tools.Registry;
+import hearth.transport.StdioTransport;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+// argv → the stdio server (default) or a one-shot command; exit codes 0 ok, 1 usage or tool error,
+// 2 cannot start. User-facing text lives here, in one place.
+public final class Main {
+    static final int OK = 0, USAGE_OR_TOOL_ERROR = 1, CANNOT_START = 2;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        int status = run(args, System.in, System.out, System.err, System.getenv(), Path.of(System.getProperty("user.home")));
+        System.exit(status);
+    }
+
+    /** Everything main does, with its world passed in so tests can run it in-process. */
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env, Path userHome) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return USAGE_OR_TOOL_ERROR;
+        }
+        if (options.help()) { out.print(help()); return OK; }
+        if (options.version()) { out.println("hearth " + Config.VERSION); return OK; }
+        Config config;
+        McpServer server;
+        try {
+            config = Config.load(options.settings(), env, userHome);
+            server = Registry.server(config);
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return CANNOT_START;
+        }
+        switch (options.command()) {
+            case "call": return call(server, options, out, err);
+            default: return serve(server, in, out, err);
+        }
+    }
+
+    private static int serve(McpServer server, InputStream in, PrintStream out, PrintStream err) {
+        PrintStream protocol = out;  // the only handle on the real stdout
+        if (out == System.out) {
+            System.setOut(System.err);  // MCP stdio: the server MUST NOT write non-MCP data to stdout
+            protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hearth-shutdown")); // SIGTERM: finish in-flight work
+        }
+        try {
+            new StdioTransport(in, protocol, server).run();
+            return OK;
+        } catch (IOException e) {
+            err.println("error: cannot read stdin: " + e.getMessage());
+            return CANNOT_START;
+        }
+    }
+
+    private static int call(McpServer server, Options options, PrintStream out, PrintStream err) {
+        String name = options.rest().get(0);
+        Tool tool = server.tools().stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+        if (tool == null) {
+            err.println("error: unknown tool: " + name + " (tools: " + String.join(", ", server.tools().stream().map(Tool::name).toList()) + ")");
+            return USAGE_OR_TOOL_ERROR;
+        }
+        var arguments = new LinkedHashMap<String, Object>();
+        for (String pair : options.rest().subList(1, options.rest().size())) {
+            String key = pair.substring(0, pair.indexOf('=')), value = pair.substring(pair.indexOf('=') + 1);
+            arguments.put(key, value.startsWith("[") || value.startsWith("{") ? parseArgument(key, value) : value);
+        }
+        ToolResult result;
+        try {
+            result = McpServer.run(tool, arguments, Call.detached());
+        } catch (JsonException e) {
+            err.println("error: " + e.getMessage());
+            return USAGE_OR_TOOL_ERROR;
+        }
+        (result.isError() ? err : out).println(result.text());
+        server.close();
+        return result.isError() ? USAGE_OR_TOOL_ERROR : OK;
+    }
+
+    private static Object parseArgument(String key, String value) {
+        try {
+            return Json.parse(value);
+        } catch (JsonException e) {
+            throw new JsonException("argument '" + key + "' looks like JSON but is not: " + e.getMessage());
+        }
+    }
+
+    static String help() {
+        var text = new StringBuilder("""
+                hearth %s: MCP tools that call a model running on this machine.
+
+                Usage:
+                  java -jar hearth.jar [options]                     MCP server over stdio (what MCP clients start)
+                  java -jar hearth.jar call TOOL [key=value ...]     run one tool, print its text (exit 1 on a tool error)
+                  java -jar hearth.jar --help | --version
+
+                Examples:
+                  java -jar hearth.jar call get_config
+                  HEARTH_BASE_URL=http://127.0.0.1:11434 java -jar hearth.jar
+
+                Options (each also read from the environment; a flag wins over the environment,
+                which wins over ~/.hearth/state.json, which wins over the default):
+                """.formatted(Config.VERSION));
+        for (Config.Setting s : Config.SETTINGS) {
+            text.append(String.format("  %-22s %s%n", s.flag() + " VALUE", s.help() + (s.defaultValue() != null ? " (default " + s.defaultValue() + ")" : "")));
+            text.append(String.format("  %-22s   env %s%n", "", String.join(", ", s.env())));
+        }
+        for (var entry : Options.COMMAND_FLAGS.entrySet()) {
+            text.append("\nOptions of ").append(entry.getKey()).append(":\n");
+            for (Options.Flag f : entry.getValue()) text.append(String.format("  %-22s %s%n", f.name() + (f.takesValue() ? " VALUE" : ""), f.help()));
+        }
+        text.append("""
+
+                Exit codes: 0 ok, 1 usage or tool error, 2 cannot start (unreadable config, port in use).
+                """);
+        return text.toString();
+    }
+}

@@ -1,0 +1,89 @@
+package hearth.cli;
+
+import hearth.config.Config;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+// The command line, parsed and validated once: a command (serve by default), the settings given
+// as flags (handed to Config), the command's own flags, and the rest (call's tool and key=value).
+record Options(String command, Map<String, String> settings, Map<String, List<String>> flags, List<String> rest,
+               boolean help, boolean version) {
+
+    static final List<String> COMMANDS = List.of("serve", "call");
+
+    /** A command's own flag: its name, whether it takes a value, and one line of help. */
+    record Flag(String name, boolean takesValue, String help) {}
+
+    // Each command's own flags; settings flags (--base-url, --model, ...) come from Config.SETTINGS.
+    static final Map<String, List<Flag>> COMMAND_FLAGS = Map.of();
+
+    Options {
+        require(COMMANDS.contains(command), "unknown command: " + command + " (try --help)");
+        require(command.equals("call") || rest.isEmpty(), "unexpected argument: " + (rest.isEmpty() ? "" : rest.get(0)) + " (try --help)");
+        require(!command.equals("call") || help || version || !rest.isEmpty(), "call needs a tool name: call TOOL [key=value ...] (try --help)");
+        for (String arg : command.equals("call") && rest.size() > 1 ? rest.subList(1, rest.size()) : List.<String>of()) {
+            require(arg.indexOf('=') > 0, "expected key=value after the tool name, got '" + arg + "'");
+        }
+    }
+
+    static Options parse(String[] args) {
+        String command = null;
+        var settings = new LinkedHashMap<String, String>();
+        var flags = new LinkedHashMap<String, List<String>>();
+        var rest = new ArrayList<String>();
+        boolean help = false, version = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i], value = null;
+            if (arg.startsWith("--") && arg.contains("=")) {
+                value = arg.substring(arg.indexOf('=') + 1);
+                arg = arg.substring(0, arg.indexOf('='));
+            }
+            if (arg.equals("--help") || arg.equals("-h")) { help = true; continue; }
+            if (arg.equals("--version") || arg.equals("-V")) { version = true; continue; }
+            if (!arg.startsWith("-") || arg.equals("-")) {
+                if (command == null && COMMANDS.contains(arg)) command = arg;
+                else if (command == null && rest.isEmpty()) throw new IllegalArgumentException("unknown command: " + arg + " (try --help)");
+                else rest.add(arg);
+                continue;
+            }
+            String name = arg;
+            Config.Setting setting = Config.SETTINGS.stream().filter(s -> s.flag().equals(name)).findFirst().orElse(null);
+            if (setting != null) {
+                if (value == null) value = next(args, ++i, arg);
+                settings.put(setting.key(), value);
+                continue;
+            }
+            Flag flag = flagOf(command == null ? "serve" : command, arg);
+            if (flag == null) throw new IllegalArgumentException("unknown option: " + arg + " (try --help)");
+            if (flag.takesValue() && value == null) value = next(args, ++i, arg);
+            require(flag.takesValue() || value == null, "option " + arg + " takes no value");
+            flags.computeIfAbsent(arg, k -> new ArrayList<>()).add(flag.takesValue() ? value : "true");
+        }
+        return new Options(command == null ? "serve" : command, settings, flags, rest, help, version);
+    }
+
+    String flag(String name, String fallback) {
+        List<String> values = flags.get(name);
+        return values == null ? fallback : values.get(values.size() - 1);
+    }
+
+    boolean has(String name) {
+        return flags.containsKey(name);
+    }
+
+    private static Flag flagOf(String command, String name) {
+        for (Flag f : COMMAND_FLAGS.getOrDefault(command, List.of())) if (f.name().equals(name)) return f;
+        return null;
+    }
+
+    private static String next(String[] args, int i, String option) {
+        require(i < args.length, "option " + option + " needs a value (try --help)");
+        return args[i];
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) throw new IllegalArgumentException(message);
+    }
+}

@@ -1,0 +1,153 @@
+package hearth.config;
+
+import hearth.json.Json;
+import hearth.json.JsonException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+// Every setting hearth reads, its flag, environment variable(s), default and meaning, and where
+// each current value came from: flag > environment > ~/.hearth/state.json > default. Tools may
+// override a value at run time (set_model); get_config shows the source. Limits live here too.
+public final class Config {
+    /** One setting. `state` is its key in state.json, or null when tools never persist it. */
+    public record Setting(String key, String flag, List<String> env, String state, String defaultValue,
+                          boolean secret, String help) {}
+
+    /** A value and where it came from, e.g. "env HEARTH_MODEL" or "default". */
+    public record Value(String value, String source) {}
+
+    public static final List<Setting> SETTINGS = List.of(
+            new Setting("base_url", "--base-url", List.of("HEARTH_BASE_URL", "MLX_BASE_URL", "LM_STUDIO_URL", "OLLAMA_HOST"),
+                    "base_url", null, false, "backend URL; unset: probe the well-known local ports"),
+            new Setting("backend", "--backend", List.of("HEARTH_BACKEND"), "backend", "auto", false,
+                    "auto, openai, ollama, lmstudio, llamacpp, mlx, omlx, vllm"),
+            new Setting("model", "--model", List.of("HEARTH_MODEL", "MLX_DEFAULT_MODEL"), "model", null, false,
+                    "default model; unset: the backend's loaded or first model"),
+            new Setting("api_key", "--api-key", List.of("HEARTH_API_KEY", "MLX_API_KEY", "LM_STUDIO_API_KEY"), null, null, true,
+                    "bearer key for secured backends (never printed)"),
+            new Setting("timeout", "--timeout", List.of("HEARTH_TIMEOUT", "MLX_TIMEOUT"), null, "120", false,
+                    "inference timeout, seconds"),
+            new Setting("connect_timeout", "--connect-timeout", List.of("HEARTH_CONNECT_TIMEOUT"), null, "5", false,
+                    "backend connect timeout, seconds"),
+            new Setting("load_timeout", "--load-timeout", List.of("HEARTH_LOAD_TIMEOUT"), null, "300", false,
+                    "model load and download timeout, seconds"),
+            new Setting("model_file", "--model-file", List.of("HEARTH_MODEL_FILE"), null, null, false,
+                    "a .gguf file hearth runs itself, with no server"),
+            new Setting("home", "--home", List.of("HEARTH_HOME"), null, null, false,
+                    "state, sessions and the installed jar (default ~/.hearth)"),
+            new Setting("tools", "--tools", List.of("HEARTH_TOOLS"), null, "all", false,
+                    "comma-separated tool names to expose"),
+            new Setting("chat_tool_name", "--chat-tool-name", List.of("HEARTH_CHAT_TOOL_NAME"), null, "chat", false,
+                    "name of the chat tool, for several hearths side by side"),
+            new Setting("auth_token", "--auth", List.of("HEARTH_AUTH_TOKEN"), null, null, true,
+                    "bearer token HTTP clients must send (serve --http)"));
+
+    public static final String VERSION = "0.1.0";
+
+    // Limits. Each bounds something an outside party controls.
+    public static final int MAX_LINE_BYTES = 16 * 1024 * 1024;   // one stdio message; the MCP SDKs use 16 MiB
+    public static final int MAX_INFLIGHT_REQUESTS = 64;          // per connection; more waits for a free slot
+    public static final int WORKER_THREADS = 16;                 // tool calls mostly wait on a backend, not a core
+    public static final int SHUTDOWN_GRACE_SECONDS = 10;         // in-flight work allowed to finish on EOF/SIGTERM
+    public static final int MAX_ERROR_BODY_CHARS = 1024;         // backend error bodies quoted in messages
+    public static final int PAGE_SIZE = 50;                      // list results per page (tools, prompts, resources)
+
+    private final Map<String, Value> values = new ConcurrentHashMap<>();
+    private final Path home;
+
+    private Config(Path home) {
+        this.home = home;
+    }
+
+    /**
+     * Resolves every setting. `flags` maps a setting key to a command-line value; `env` is the
+     * process environment (tests pass their own); `userHome` is where ~/.hearth lives by default.
+     * A state.json that cannot be read is a JsonException/IOException naming the file.
+     */
+    public static Config load(Map<String, String> flags, Map<String, String> env, Path userHome) throws IOException {
+        String homeFlag = flags.get("home"), homeEnv = env.get("HEARTH_HOME");
+        Path home = homeFlag != null ? Path.of(homeFlag) : homeEnv != null && !homeEnv.isBlank() ? Path.of(homeEnv) : userHome.resolve(".hearth");
+        var config = new Config(home.toAbsolutePath());
+        Map<String, Object> state = readState(config.statePath());
+        for (Setting s : SETTINGS) config.values.put(s.key(), resolve(s, flags, env, state, config.statePath()));
+        config.values.put("home", new Value(config.home.toString(), homeFlag != null ? "flag --home" : homeEnv != null && !homeEnv.isBlank() ? "env HEARTH_HOME" : "default"));
+        return config;
+    }
+
+    private static Value resolve(Setting s, Map<String, String> flags, Map<String, String> env, Map<String, Object> state, Path statePath) {
+        if (flags.containsKey(s.key())) return new Value(flags.get(s.key()), "flag " + s.flag());
+        for (String name : s.env()) {
+            String v = env.get(name);
+            if (v != null && !v.isBlank()) return new Value(v.trim(), "env " + name);
+        }
+        if (s.state() != null && state.get(s.state()) instanceof String v && !v.isEmpty()) return new Value(v, "state " + statePath);
+        return new Value(s.defaultValue(), "default");
+    }
+
+    private static Map<String, Object> readState(Path path) throws IOException {
+        String text;
+        try {
+            text = Files.readString(path);
+        } catch (NoSuchFileException e) {
+            return Map.of();
+        }
+        try {
+            return Json.parseObject(text);
+        } catch (JsonException e) {
+            throw new IOException("cannot read " + path + ": " + e.getMessage() + " (fix the file or delete it; hearth rewrites it)", e);
+        }
+    }
+
+    public String get(String key) {
+        Value v = values.get(key);
+        if (v == null) throw new IllegalArgumentException("no setting named " + key);
+        return v.value();
+    }
+
+    public Value value(String key) {
+        return values.get(key);
+    }
+
+    /** A run-time override, e.g. set_model; `source` says who set it. A null value clears to unset. */
+    public void set(String key, String value, String source) {
+        if (!values.containsKey(key)) throw new IllegalArgumentException("no setting named " + key);
+        values.put(key, new Value(value, source));
+    }
+
+    public Duration seconds(String key) {
+        String v = get(key);
+        try {
+            double s = Double.parseDouble(v);
+            if (s > 0) return Duration.ofMillis((long) (s * 1000));
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException(key + " must be a positive number of seconds, got '" + v + "' from " + value(key).source());
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public Path statePath() {
+        return home.resolve("state.json");
+    }
+
+    /** Every setting as key → {value, source}; secrets only as "set" / "not set". */
+    public Map<String, Object> describe() {
+        var out = new LinkedHashMap<String, Object>();
+        for (Setting s : SETTINGS) {
+            Value v = values.get(s.key());
+            Object shown = s.secret() ? (v.value() == null ? "not set" : "set") : v.value();
+            out.put(s.key(), Json.obj("value", shown, "source", v.source()));
+        }
+        return out;
+    }
+}
