@@ -9,7 +9,7 @@ test:
 
 # the official MCP conformance suite and the real-client checks, on their own
 check:
-	TEST_SELECT="--include-tag check" ./build.sh test
+	TEST_SELECT="--scan-class-path --include-tag check" ./build.sh test
 
 bench:
 	./build.sh bench

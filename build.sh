@@ -30,7 +30,7 @@ case "${1:-jar}" in
     # Tests print their own detail; the last line is the one CI reads.
     set +e
     "${bin}java" -jar "$junit" execute --disable-banner --details=tree --details-theme=ascii --disable-ansi-colors \
-      --class-path "build/classes:build/test-classes" --scan-class-path ${TEST_SELECT:-} 2>&1 | tee build/test.log
+      --class-path "build/classes:build/test-classes" ${TEST_SELECT:---scan-class-path} 2>&1 | tee build/test.log
     passed=$(sed -n 's/^\[ *\([0-9]*\) tests successful *\]$/\1/p' build/test.log)
     failed=$(sed -n 's/^\[ *\([0-9]*\) tests failed *\]$/\1/p' build/test.log)
     echo "${passed:-0} passed, ${failed:-1} failed"

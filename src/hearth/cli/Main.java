@@ -57,11 +57,16 @@ public final class Main {
     }
 
     private static int serve(McpServer server, InputStream in, PrintStream out, PrintStream err) {
-        PrintStream protocol = out;  // the only handle on the real stdout
-        if (out == System.out) {
+        boolean realStdout = out == System.out;
+        // the only handle on the real stdout
+        PrintStream protocol = realStdout ? new PrintStream(new FileOutputStream(FileDescriptor.out), false) : out;
+        if (realStdout) {
             System.setOut(System.err);  // MCP stdio: the server MUST NOT write non-MCP data to stdout
-            protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hearth-shutdown")); // SIGTERM: finish in-flight work
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {   // SIGTERM: finish in-flight work (bounded), then exit 0
+                server.close();
+                protocol.flush();
+                Runtime.getRuntime().halt(OK);
+            }, "hearth-shutdown"));
         }
         try {
             new StdioTransport(in, protocol, server).run();

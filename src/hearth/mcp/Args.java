@@ -13,9 +13,9 @@ public final class Args {
         this.values = values;
         if (inputSchema.get("properties") instanceof Map<?, ?> properties) {
             for (String name : values.keySet()) {
-                if (!properties.containsKey(name)) {
-                    throw new ToolException("unknown argument '" + name + "'; expected one of: " + String.join(", ", properties.keySet().stream().map(String::valueOf).toList()));
-                }
+                if (properties.containsKey(name)) continue;
+                throw new ToolException("unknown argument '" + name + "'; " + (properties.isEmpty() ? "this tool takes no arguments"
+                        : "expected one of: " + String.join(", ", properties.keySet().stream().map(String::valueOf).toList())));
             }
         }
         if (inputSchema.get("required") instanceof List<?> required) {
