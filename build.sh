@@ -29,7 +29,10 @@ case "${1:-jar}" in
     build_jar && test_classes
     # Tests print their own detail; the last line is the one CI reads.
     set +e
-    "${bin}java" -jar "$junit" execute --disable-banner --details=tree --details-theme=ascii --disable-ansi-colors \
+    # ../shared holds the test corpora and the real-backend scripts; CI checkouts may sit elsewhere
+    shared=${HEARTH_SHARED:-../shared}
+    [ -d "$shared" ] || shared=/work/shared
+    "${bin}java" "-Dhearth.shared=$shared" -jar "$junit" execute --disable-banner --details=tree --details-theme=ascii --disable-ansi-colors \
       --class-path "build/classes:build/test-classes" ${TEST_SELECT:---scan-class-path} 2>&1 | tee build/test.log
     passed=$(sed -n 's/^\[ *\([0-9]*\) tests successful *\]$/\1/p' build/test.log)
     failed=$(sed -n 's/^\[ *\([0-9]*\) tests failed *\]$/\1/p' build/test.log)
