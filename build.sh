@@ -8,7 +8,7 @@ bin=${JAVA_HOME:+$JAVA_HOME/bin/}
 
 build_jar() {
   rm -rf build/classes && mkdir -p build/classes
-  "${bin}javac" --release 17 -encoding UTF-8 -Xlint:all,-serial -Werror -d build/classes $(find src -name '*.java')
+  "${bin}javac" --release 17 -encoding UTF-8 -Xlint:all,-serial -Werror -XDstringConcat=inline -d build/classes $(find src -name '*.java')
   cp -r commands build/classes/hearth/commands          # the slash commands travel inside the jar
   cp -r scripts build/classes/hearth/scripts            # and so do the big-model scripts
   "${bin}jar" --create --file build/hearth.jar --main-class hearth.cli.Main \

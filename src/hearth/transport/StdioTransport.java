@@ -36,8 +36,9 @@ public final class StdioTransport {
             int start = 0;
             for (int i = 0; i < n; i++) {
                 if (buffer[i] != '\n') continue;
+                if (line.size() + (i - start) > Config.MAX_LINE_BYTES) tooLong = true;
                 if (!tooLong) line.write(buffer, start, i - start);
-                handle(line.toByteArray(), tooLong);
+                handle(tooLong ? new byte[0] : line.toByteArray(), tooLong);
                 line.reset();
                 tooLong = false;
                 start = i + 1;
