@@ -17,9 +17,10 @@ final class ChatTemplate {
     static final List<String> NAMES = List.of("chatml", "llama3", "mistral-v1", "mistral-v3", "mistral-v3-tekken",
             "mistral-v7", "mistral-v7-tekken", "llama2", "llama2-sys", "llama2-sys-bos", "llama2-sys-strip");
 
-    // A default system turn written as one Jinja string literal: '<|im_start|>system\n...<|im_end|>\n'
+    // A default system turn written as one Jinja string literal, '<|im_start|>system\n...<|im_end|>\n',
+    // where each \n is the escape or a real newline (Qwen2's GGUF stores the latter).
     private static final Pattern CHATML_DEFAULT_SYSTEM =
-            Pattern.compile("'<\\|im_start\\|>system\\\\n([^']*)<\\|im_end\\|>\\\\n'");
+            Pattern.compile("'<\\|im_start\\|>system(?:\\\\n|\n)([^']*)<\\|im_end\\|>(?:\\\\n|\n)'");
 
     private final String name;
     private final String defaultSystem;  // ChatML only; null when the template has none
