@@ -1,0 +1,120 @@
+// Causal attention of one query head over an F16 KV cache, in the two ways ggml's CPU flash
+// attention computes it (ops.cpp): "one_chunk" for small batches and single tokens (query rounded
+// to F16, online softmax, F16 output accumulator) and "tiled" for batches of 64+ queries (F32
+// query, 64-position tiles, sequential FMA sums). Matching both is what keeps greedy output equal.
+package hearth.engine;
+
+final class Attention {
+    static final int TILE = 64;        // GGML_FA_TILE_Q and GGML_FA_TILE_KV
+
+    private final int lanes;           // ggml F32/F16 register width (see VectorSupport.lanes)
+
+    Attention(int lanes) {
+        this.lanes = lanes;
+    }
+
+    int lanes() {
+        return lanes;
+    }
+
+    /**
+     * out[outOff, +valueDim) = softmax(q·K[0..last] * scale) · V[0..last] for one head.
+     * Keys and values are F16 bits: position p's head lives at p*stride + headOff.
+     */
+    void oneChunk(float[] q, int qOff, short[] k, short[] v, int stride, int headOff, int headDim, int valueDim,
+                  int last, float scale, float[] out, int outOff) {
+        float[] qh = new float[headDim];
+        for (int i = 0; i < headDim; i++) qh[i] = Float16.round(q[qOff + i]);
+        float[] acc = new float[valueDim];   // holds F16 values: VKQ16
+        float[] regs = new float[4 * lanes];
+        float m = Float.NEGATIVE_INFINITY;
+        float sum = 0;
+        for (int p = 0; p <= last; p++) {
+            int base = p * stride + headOff;
+            float s = dotF16(k, base, qh, headDim, regs) * scale;
+            float ms = 1.0f;
+            float vs = 1.0f;
+            if (s > m) {
+                float old = m;
+                m = s;
+                ms = (float) Math.exp(old - m);
+                for (int d = 0; d < valueDim; d++) acc[d] = Float16.round(acc[d] * ms);
+            } else {
+                vs = (float) Math.exp(s - m);
+            }
+            for (int d = 0; d < valueDim; d++) acc[d] = Float16.round(Math.fma(Float16.toFloat(v[base + d]), vs, acc[d]));
+            sum = Math.fma(sum, ms, vs);
+        }
+        float inv = sum == 0 ? 0 : 1.0f / sum;
+        for (int d = 0; d < valueDim; d++) out[outOff + d] = acc[d] * inv;
+    }
+
+    /** The tiled path: same contract as oneChunk, F32 throughout. */
+    void tiled(float[] q, int qOff, short[] k, short[] v, int stride, int headOff, int headDim, int valueDim,
+               int last, float scale, float[] out, int outOff) {
+        float[] acc = new float[valueDim];
+        float[] kq = new float[TILE];
+        float m = Float.NEGATIVE_INFINITY;
+        float sum = 0;
+        for (int t0 = 0; t0 <= last; t0 += TILE) {
+            float tileMax = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < TILE; j++) {
+                int p = t0 + j;
+                if (p > last) {
+                    kq[j] = Float.NEGATIVE_INFINITY;
+                    continue;
+                }
+                int base = p * stride + headOff;
+                float s = 0;
+                for (int i = 0; i < headDim; i++) s = Math.fma(Float16.toFloat(k[base + i]), q[qOff + i], s);
+                kq[j] = s * scale;
+                tileMax = Math.max(tileMax, kq[j]);
+            }
+            float mNew = Math.max(m, tileMax);
+            if (mNew > m) {
+                float ms = (float) Math.exp(m - mNew);
+                for (int d = 0; d < valueDim; d++) acc[d] *= ms;
+                sum *= ms;
+            }
+            m = mNew;
+            sum = (float) (sum + softmaxTile(kq, m));
+            for (int j = 0; j < TILE && t0 + j <= last; j++) {
+                int base = (t0 + j) * stride + headOff;
+                float w = kq[j];
+                for (int d = 0; d < valueDim; d++) acc[d] = Math.fma(Float16.toFloat(v[base + d]), w, acc[d]);
+            }
+        }
+        float inv = sum == 0 ? 0 : 1.0f / sum;
+        for (int d = 0; d < valueDim; d++) out[outOff + d] = acc[d] * inv;
+    }
+
+    /** ggml_vec_soft_max_f32: x = v_expf(x - max) in place; the sum of each register, in double. */
+    private double softmaxTile(float[] x, float max) {
+        double sum = 0;
+        float[] reg = new float[lanes];
+        for (int i = 0; i < x.length; i += lanes) {
+            for (int l = 0; l < lanes; l++) {
+                x[i + l] = Ops.expf(x[i + l] - max);
+                reg[l] = x[i + l];
+            }
+            for (int width = lanes / 2; width >= 1; width /= 2) {
+                for (int l = 0; l < width; l++) reg[l] += reg[l + width];
+            }
+            sum += reg[0];
+        }
+        return sum;
+    }
+
+    /** ggml_vec_dot_f16 over a cache row: register accumulators, tree reduction, double tail. */
+    private float dotF16(short[] k, int base, float[] q, int n, float[] acc) {
+        int step = 4 * lanes;
+        int np = n & ~(step - 1);
+        java.util.Arrays.fill(acc, 0f);
+        for (int i = 0; i < np; i += step) {
+            for (int j = 0; j < step; j++) acc[j] = Math.fma(Float16.toFloat(k[base + i + j]), q[i + j], acc[j]);
+        }
+        double sum = np > 0 ? Kernels.reduce(acc, lanes) : 0;
+        for (int i = np; i < n; i++) sum += Float16.toFloat(k[base + i]) * q[i];
+        return (float) sum;
+    }
+}

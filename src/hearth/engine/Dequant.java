@@ -1,0 +1,105 @@
+// Dequantises one row of a tensor to floats, exactly as ggml's dequantize_row_* (ggml-quants.c)
+// does; used for the token embedding lookup (ggml_get_rows), one row per token, never a whole tensor.
+package hearth.engine;
+
+import java.nio.ByteBuffer;
+
+final class Dequant {
+    private Dequant() {
+    }
+
+    static void row(Tensor t, long row, float[] out) {
+        ByteBuffer b = t.buffer(row);
+        int p = t.offset(row);
+        int n = t.columns();
+        switch (t.type) {
+            case F32: for (int i = 0; i < n; i++) out[i] = b.getFloat(p + 4 * i); break;
+            case F16: for (int i = 0; i < n; i++) out[i] = Float16.toFloat(b.getShort(p + 2 * i)); break;
+            case BF16: for (int i = 0; i < n; i++) out[i] = Float16.bf16ToFloat(b.getShort(p + 2 * i)); break;
+            case Q8_0:
+                for (int blk = 0; blk < n / 32; blk++) {
+                    int q = p + blk * 34;
+                    float d = Float16.toFloat(b.getShort(q));
+                    for (int j = 0; j < 32; j++) out[blk * 32 + j] = b.get(q + 2 + j) * d;
+                }
+                break;
+            case Q4_0: case Q5_0: case IQ4_NL: rowQ4(t.type, b, p, n, out); break;
+            case Q4_K: rowQ4_K(b, p, n, out); break;
+            case Q6_K: rowQ6_K(b, p, n, out); break;
+            default: throw new EngineException("cannot read rows of " + t.name + ": type " + t.type + " is not supported");
+        }
+    }
+
+    private static void rowQ4(GgmlType type, ByteBuffer b, int p, int n, float[] out) {
+        for (int blk = 0; blk < n / 32; blk++) {
+            int q = p + blk * type.blockBytes;
+            float d = Float16.toFloat(b.getShort(q));
+            int qh = type == GgmlType.Q5_0 ? b.getInt(q + 2) : 0;
+            int qs = q + (type == GgmlType.Q5_0 ? 6 : 2);
+            for (int j = 0; j < 16; j++) {
+                int v = b.get(qs + j) & 0xff;
+                int lo = v & 0xf;
+                int hi = v >>> 4;
+                int x0;
+                int x1;
+                if (type == GgmlType.IQ4_NL) {
+                    x0 = Kernels.IQ4_NL_VALUES[lo];
+                    x1 = Kernels.IQ4_NL_VALUES[hi];
+                } else if (type == GgmlType.Q5_0) {
+                    x0 = (lo | (((qh >>> j) << 4) & 0x10)) - 16;
+                    x1 = (hi | ((qh >>> (j + 12)) & 0x10)) - 16;
+                } else {
+                    x0 = lo - 8;
+                    x1 = hi - 8;
+                }
+                out[blk * 32 + j] = x0 * d;
+                out[blk * 32 + j + 16] = x1 * d;
+            }
+        }
+    }
+
+    private static void rowQ4_K(ByteBuffer b, int p, int n, float[] out) {
+        int[] sc = new int[8];
+        int[] mn = new int[8];
+        for (int blk = 0; blk < n / 256; blk++) {
+            int q = p + blk * 144;
+            float d = Float16.toFloat(b.getShort(q));
+            float min = Float16.toFloat(b.getShort(q + 2));
+            Kernels.scalesK4(b, q + 4, sc, mn);
+            for (int j = 0; j < 4; j++) {
+                float d1 = d * sc[2 * j];
+                float m1 = min * mn[2 * j];
+                float d2 = d * sc[2 * j + 1];
+                float m2 = min * mn[2 * j + 1];
+                for (int l = 0; l < 32; l++) {
+                    int v = b.get(q + 16 + 32 * j + l) & 0xff;
+                    out[blk * 256 + 64 * j + l] = d1 * (v & 0xf) - m1;
+                    out[blk * 256 + 64 * j + 32 + l] = d2 * (v >>> 4) - m2;
+                }
+            }
+        }
+    }
+
+    private static void rowQ6_K(ByteBuffer b, int p, int n, float[] out) {
+        for (int blk = 0; blk < n / 256; blk++) {
+            int q = p + blk * 210;
+            float d = Float16.toFloat(b.getShort(q + 208));
+            for (int half = 0; half < 2; half++) {
+                int ql = q + 64 * half;
+                int qh = q + 128 + 32 * half;
+                int sc = q + 192 + 8 * half;
+                int y = blk * 256 + 128 * half;
+                for (int l = 0; l < 32; l++) {
+                    int is = l / 16;
+                    int a = b.get(ql + l) & 0xff;
+                    int c = b.get(ql + l + 32) & 0xff;
+                    int h = b.get(qh + l) & 0xff;
+                    out[y + l] = d * b.get(sc + is) * (((a & 0xf) | ((h & 3) << 4)) - 32);
+                    out[y + l + 32] = d * b.get(sc + is + 2) * (((c & 0xf) | (((h >>> 2) & 3) << 4)) - 32);
+                    out[y + l + 64] = d * b.get(sc + is + 4) * (((a >>> 4) | (((h >>> 4) & 3) << 4)) - 32);
+                    out[y + l + 96] = d * b.get(sc + is + 6) * (((c >>> 4) | (((h >>> 6) & 3) << 4)) - 32);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+// hearth's embedded inference engine: loads a GGUF model (llama, qwen2, qwen3) and generates
+// tokens from token ids, streaming each to a callback and checking a cancellation flag between
+// two tokens. One generation at a time per Engine. Tokenization is Tokenizer's job, not this file's.
+package hearth.engine;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
+
+public final class Engine {
+    private static final int PENALTY_LAST_N = 64;   // llama.cpp's default repeat_last_n
+
+    private final Gguf gguf;
+    private final Model model;
+    private final Transformer transformer;
+    private final Set<Integer> stopTokens = new HashSet<>();
+
+    /** Sampling settings; temperature 0 means greedy. Validated here, at the boundary. */
+    public record Sampling(double temperature, double topP, int topK, double minP, double repeatPenalty, long seed) {
+        public Sampling {
+            require(temperature >= 0 && temperature <= 2, "temperature must be in [0, 2], got " + temperature);
+            require(topP > 0 && topP <= 1, "top_p must be in (0, 1], got " + topP);
+            require(topK >= 0, "top_k must be 0 (off) or more, got " + topK);
+            require(minP >= 0 && minP < 1, "min_p must be in [0, 1), got " + minP);
+            require(repeatPenalty > 0, "repeat_penalty must be positive, got " + repeatPenalty);
+        }
+
+        public static Sampling greedy() {
+            return new Sampling(0, 1, 0, 0, 1, 0);
+        }
+    }
+
+    /** What a generation produced; stopReason is "stop" (end-of-generation token), "length" or "cancelled". */
+    public record Result(int[] tokens, int promptTokens, int completionTokens, long promptMillis, long generationMillis,
+                         String stopReason) {
+    }
+
+    private Engine(Gguf gguf, int maxContext, int threads) {
+        this.gguf = gguf;
+        this.model = new Model(gguf);
+        int context = maxContext > 0 ? Math.min(maxContext, model.trainedContext) : model.trainedContext;
+        this.transformer = new Transformer(model, context, new Matmul(Matmul.bestKernels(), threads));
+        for (String key : new String[] {"tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id", "tokenizer.ggml.eom_token_id"}) {
+            if (gguf.has(key)) stopTokens.add((int) gguf.integer(key));
+        }
+    }
+
+    /** Opens and maps the file; maxContext caps the model's trained context (0: no cap). */
+    public static Engine load(Path gguf, int maxContext) {
+        return load(gguf, maxContext, Runtime.getRuntime().availableProcessors());
+    }
+
+    static Engine load(Path gguf, int maxContext, int threads) {
+        if (maxContext < 0) throw new EngineException("maxContext must be 0 (the model's own) or positive, got " + maxContext);
+        return new Engine(Gguf.open(gguf), maxContext, threads);
+    }
+
+    public String modelName() {
+        return model.name;
+    }
+
+    public String architecture() {
+        return model.architecture;
+    }
+
+    public int contextLength() {
+        return transformer.contextLength;
+    }
+
+    /** Whether the fast (jdk.incubator.vector) kernels are in use. */
+    public boolean vectorized() {
+        return VectorSupport.available();
+    }
+
+    Gguf gguf() {
+        return gguf;
+    }
+
+    /**
+     * Generates up to maxTokens tokens after prompt. Each new token goes to onToken as soon as it
+     * is chosen; cancelled is checked before every token after the prompt, and an interrupted
+     * thread counts as cancelled. Stops early at the model's end-of-generation tokens (included).
+     */
+    public synchronized Result generate(int[] prompt, Sampling sampling, int maxTokens, IntConsumer onToken,
+                                        BooleanSupplier cancelled) {
+        if (prompt.length == 0) throw new EngineException("the prompt must hold at least one token");
+        if (maxTokens < 0) throw new EngineException("maxTokens must be 0 or more, got " + maxTokens);
+        int room = transformer.contextLength - prompt.length;
+        if (room < 0) {
+            throw new EngineException("the prompt has " + prompt.length + " tokens but the context holds "
+                    + transformer.contextLength + "; shorten the prompt or raise the context length");
+        }
+        int limit = Math.min(maxTokens, room);
+        Sampler sampler = new Sampler(sampling);
+        int[] history = Arrays.copyOf(prompt, prompt.length + limit);
+        long start = System.nanoTime();
+        float[] logits = limit > 0 ? transformer.forward(prompt, 0) : null;
+        long promptNanos = System.nanoTime() - start;
+        int[] out = new int[limit];
+        int count = 0;
+        String reason = "length";
+        long genStart = System.nanoTime();
+        while (count < limit) {
+            if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                reason = "cancelled";
+                break;
+            }
+            int used = prompt.length + count;
+            int from = Math.max(0, used - PENALTY_LAST_N);
+            int token = sampler.next(logits, Arrays.copyOfRange(history, from, used), used - from);
+            out[count++] = token;
+            history[used] = token;
+            onToken.accept(token);
+            if (stopTokens.contains(token)) {
+                reason = "stop";
+                break;
+            }
+            if (count < limit) logits = transformer.forward(new int[] {token}, used);
+        }
+        long genNanos = System.nanoTime() - genStart;
+        return new Result(Arrays.copyOf(out, count), prompt.length, count, promptNanos / 1_000_000, genNanos / 1_000_000, reason);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) throw new EngineException(message);
+    }
+}

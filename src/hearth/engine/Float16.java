@@ -1,0 +1,64 @@
+// IEEE half precision and bfloat16 conversions, bit-exact with the x86 F16C instructions ggml uses
+// (round to nearest even). JDK 17 has no Float.float16ToFloat (that came in 20), hence this file.
+package hearth.engine;
+
+final class Float16 {
+    private static final float[] TO_FLOAT = new float[65536];   // every half, decoded once (256 KiB)
+
+    static {
+        for (int h = 0; h < 65536; h++) TO_FLOAT[h] = decode(h);
+    }
+
+    private Float16() {
+    }
+
+    static float toFloat(short h) {
+        return TO_FLOAT[h & 0xffff];
+    }
+
+    static float bf16ToFloat(short h) {
+        return Float.intBitsToFloat((h & 0xffff) << 16);
+    }
+
+    /** Rounds to the nearest half, ties to even; overflow gives infinity, NaN stays NaN. */
+    static short fromFloat(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        int sign = (bits >>> 16) & 0x8000;
+        int exp = (bits >>> 23) & 0xff;
+        int mant = bits & 0x7fffff;
+        if (exp == 0xff) return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 | (mant >>> 13) : 0));
+        int e = exp - 127 + 15;
+        if (e >= 0x1f) return (short) (sign | 0x7c00);
+        if (e <= 0) {
+            if (e < -10) return (short) sign;                // below half the smallest subnormal
+            int m = mant | 0x800000;                         // explicit leading one
+            int shift = 14 - e;
+            int half = m >>> shift;
+            int rest = m & ((1 << shift) - 1);
+            int mid = 1 << (shift - 1);
+            if (rest > mid || (rest == mid && (half & 1) != 0)) half++;
+            return (short) (sign | half);
+        }
+        int h = (e << 10) | (mant >>> 13);
+        int rest = mant & 0x1fff;
+        if (rest > 0x1000 || (rest == 0x1000 && (h & 1) != 0)) h++;   // may carry into the exponent: correct
+        return (short) (sign | h);
+    }
+
+    /** The float nearest to {@code f} that a half can hold. */
+    static float round(float f) {
+        return toFloat(fromFloat(f));
+    }
+
+    private static float decode(int h) {
+        int sign = (h & 0x8000) << 16;
+        int exp = (h >>> 10) & 0x1f;
+        int mant = h & 0x3ff;
+        if (exp == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+        if (exp == 0) {
+            float v = mant * 0x1p-24f;                        // subnormal: exact in float
+            return sign != 0 ? -v : v;
+        }
+        return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
+    }
+}

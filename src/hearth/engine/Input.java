@@ -1,0 +1,109 @@
+// An activation vector converted to the type ggml's CPU backend dots it with, for one weight type
+// (ggml-cpu.c type_traits_cpu[].vec_dot_type): F16 weights see the vector rounded to F16, BF16 to
+// BF16, Q8_0/Q4_0/Q5_0/IQ4_NL weights see it quantised to Q8_0, K-quants to Q8_K. Doing the same
+// rounding as llama.cpp is what makes greedy decoding agree with it token for token.
+package hearth.engine;
+
+final class Input {
+    enum Kind { F32, F16, BF16, Q8_0, Q8_K }
+
+    final Kind kind;
+    final int length;
+    final float[] values;   // F32/F16/BF16: the (rounded) values
+    final byte[] quants;    // Q8_0/Q8_K: one signed byte per element
+    final float[] scales;   // Q8_0: per 32 (already rounded to F16); Q8_K: per 256 (float)
+    final int[] sums;       // Q8_K: sum of each 16 quants (ggml block_q8_K.bsums)
+
+    private Input(Kind kind, int length, float[] values, byte[] quants, float[] scales, int[] sums) {
+        this.kind = kind;
+        this.length = length;
+        this.values = values;
+        this.quants = quants;
+        this.scales = scales;
+        this.sums = sums;
+    }
+
+    static Kind kindFor(GgmlType weight) {
+        switch (weight) {
+            case F32: return Kind.F32;
+            case F16: return Kind.F16;
+            case BF16: return Kind.BF16;
+            case Q8_0: case Q4_0: case Q5_0: case IQ4_NL: return Kind.Q8_0;
+            case Q4_K: case Q6_K: return Kind.Q8_K;
+            default: throw new EngineException("weight type " + weight + " is not supported by the embedded engine;"
+                    + " use a model quantised as F16, BF16, Q8_0, Q4_0, Q5_0, IQ4_NL, Q4_K(_M) or Q6_K");
+        }
+    }
+
+    static Input of(Kind kind, float[] x, int offset, int n) {
+        switch (kind) {
+            case F32: return new Input(kind, n, java.util.Arrays.copyOfRange(x, offset, offset + n), null, null, null);
+            case F16: {
+                float[] v = new float[n];
+                for (int i = 0; i < n; i++) v[i] = Float16.round(x[offset + i]);
+                return new Input(kind, n, v, null, null, null);
+            }
+            case BF16: {
+                float[] v = new float[n];
+                for (int i = 0; i < n; i++) v[i] = roundBf16(x[offset + i]);
+                return new Input(kind, n, v, null, null, null);
+            }
+            case Q8_0: return q8_0(x, offset, n);
+            default: return q8_K(x, offset, n);
+        }
+    }
+
+    /** ggml x86 quantize_row_q8_0: d = amax/127 stored as F16, q = rint(x * 127/amax). */
+    private static Input q8_0(float[] x, int offset, int n) {
+        if (n % 32 != 0) throw new EngineException("a Q8_0 row needs a multiple of 32 values, found " + n);
+        byte[] q = new byte[n];
+        float[] d = new float[n / 32];
+        for (int b = 0; b < n / 32; b++) {
+            int base = offset + b * 32;
+            float amax = 0;
+            for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[base + j]));
+            d[b] = Float16.round(amax / 127f);
+            float id = amax != 0 ? 127f / amax : 0f;
+            for (int j = 0; j < 32; j++) q[b * 32 + j] = (byte) Math.rint(x[base + j] * id);
+        }
+        return new Input(Kind.Q8_0, n, null, q, d, null);
+    }
+
+    /** ggml quantize_row_q8_K_ref: scale -127/max of the signed extreme, d kept as float. */
+    private static Input q8_K(float[] x, int offset, int n) {
+        if (n % 256 != 0) throw new EngineException("a Q8_K row needs a multiple of 256 values, found " + n);
+        byte[] q = new byte[n];
+        float[] d = new float[n / 256];
+        int[] sums = new int[n / 16];
+        for (int b = 0; b < n / 256; b++) {
+            int base = offset + b * 256;
+            float max = 0;
+            float amax = 0;
+            for (int j = 0; j < 256; j++) {
+                float ax = Math.abs(x[base + j]);
+                if (ax > amax) {
+                    amax = ax;
+                    max = x[base + j];
+                }
+            }
+            if (amax == 0) continue;                          // d = 0, quants and sums stay 0
+            float iscale = -127f / max;
+            for (int j = 0; j < 256; j++) q[b * 256 + j] = (byte) Math.min(127, (int) Math.rint(iscale * x[base + j]));
+            for (int g = 0; g < 16; g++) {
+                int s = 0;
+                for (int j = 0; j < 16; j++) s += q[b * 256 + g * 16 + j];
+                sums[b * 16 + g] = s;
+            }
+            d[b] = 1 / iscale;
+        }
+        return new Input(Kind.Q8_K, n, null, q, d, sums);
+    }
+
+    /** ggml_compute_fp32_to_bf16: round to nearest even; NaN stays a quiet NaN. */
+    static float roundBf16(float f) {
+        int u = Float.floatToRawIntBits(f);
+        if ((u & 0x7fffffff) > 0x7f800000) return Float.intBitsToFloat((u | (64 << 16)) & 0xffff0000);
+        u = (u + (0x7fff + ((u >>> 16) & 1))) & 0xffff0000;
+        return Float.intBitsToFloat(u);
+    }
+}

@@ -1,0 +1,202 @@
+// Scalar dot products of one weight row (read straight from the mapped bytes, block by block)
+// with a prepared Input, and row dequantisation for embedding lookups. Block layouts follow
+// ggml-common.h; the float summation order follows ggml's x86 kernels where it is cheap to do so
+// (vec_dot_f16's four accumulators, vec_dot_q8_0_q8_0's eight lanes). VectorKernels is the fast twin.
+package hearth.engine;
+
+import java.nio.ByteBuffer;
+
+class Kernels {
+    static final byte[] IQ4_NL_VALUES = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+
+    /** Lanes per ggml SIMD register on this machine: 16 with AVX-512, 8 with AVX2 (GGML_F16_EPR). */
+    final int lanes;
+
+    Kernels(int lanes) {
+        this.lanes = lanes;
+    }
+
+    float dot(Tensor w, long row, Input x) {
+        ByteBuffer b = w.buffer(row);
+        int off = w.offset(row);
+        int n = x.length;
+        switch (w.type) {
+            case F32: return dotF32(b, off, x.values, n);
+            case F16: return dotF16(b, off, x.values, n);
+            case BF16: return dotBf16(b, off, x.values, n);
+            case Q8_0: return dotQ8_0(b, off, x, n);
+            case Q4_0: case Q5_0: case IQ4_NL: return dotQ4(w.type, b, off, x, n);
+            case Q4_K: return dotQ4_K(b, off, x, n);
+            case Q6_K: return dotQ6_K(b, off, x, n);
+            default: throw new EngineException("no kernel for " + w.type);
+        }
+    }
+
+    float dotF32(ByteBuffer b, int off, float[] x, int n) {
+        float sum = 0;
+        for (int i = 0; i < n; i++) sum = Math.fma(b.getFloat(off + 4 * i), x[i], sum);
+        return sum;
+    }
+
+    /** ggml_vec_dot_f16: 4 registers of {@code lanes} FMA accumulators, tree reduction, double tail. */
+    float dotF16(ByteBuffer b, int off, float[] x, int n) {
+        int step = 4 * lanes;
+        int np = n & ~(step - 1);
+        float[] acc = new float[step];
+        for (int i = 0; i < np; i += step) {
+            for (int j = 0; j < step; j++) acc[j] = Math.fma(Float16.toFloat(b.getShort(off + 2 * (i + j))), x[i + j], acc[j]);
+        }
+        double sum = reduce(acc, lanes);
+        for (int i = np; i < n; i++) sum += Float16.toFloat(b.getShort(off + 2 * i)) * x[i];
+        return (float) sum;
+    }
+
+    float dotBf16(ByteBuffer b, int off, float[] x, int n) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += Float16.bf16ToFloat(b.getShort(off + 2 * i)) * x[i];
+        return (float) sum;
+    }
+
+    /** GGML_F32_VEC_REDUCE over 4 registers, then _mm512/256_reduce_add_ps's halving order. */
+    static float reduce(float[] acc, int lanes) {
+        for (int r = 0; r < 2; r++) for (int l = 0; l < lanes; l++) acc[r * lanes + l] += acc[(r + 2) * lanes + l];
+        for (int l = 0; l < lanes; l++) acc[l] += acc[lanes + l];
+        for (int width = lanes / 2; width >= 1; width /= 2) {
+            for (int l = 0; l < width; l++) acc[l] += acc[l + width];
+        }
+        return acc[0];
+    }
+
+    /** ggml_vec_dot_q8_0_q8_0 (AVX2): per block 8 lanes of 4-product sums, FMA into 8 accumulators. */
+    float dotQ8_0(ByteBuffer b, int off, Input x, int n) {
+        float[] acc = new float[8];
+        byte[] q = x.quants;
+        for (int blk = 0; blk < n / 32; blk++) {
+            int p = off + blk * 34;
+            float d = Float16.toFloat(b.getShort(p)) * x.scales[blk];
+            for (int l = 0; l < 8; l++) {
+                int s = 0;
+                for (int k = 0; k < 4; k++) s += b.get(p + 2 + 4 * l + k) * q[blk * 32 + 4 * l + k];
+                acc[l] = Math.fma(d, (float) s, acc[l]);
+            }
+        }
+        return hsum8(acc);
+    }
+
+    /** Q4_0, Q5_0 and IQ4_NL against Q8_0: integer block sums, one float FMA per block. */
+    float dotQ4(GgmlType type, ByteBuffer b, int off, Input x, int n) {
+        byte[] q = x.quants;
+        float sum = 0;
+        int size = type.blockBytes;
+        for (int blk = 0; blk < n / 32; blk++) {
+            int p = off + blk * size;
+            int qs = p + (type == GgmlType.Q5_0 ? 6 : 2);
+            int qh = type == GgmlType.Q5_0 ? b.getInt(p + 2) : 0;
+            int s = 0;
+            for (int j = 0; j < 16; j++) {
+                int v = b.get(qs + j) & 0xff;
+                int lo = v & 0xf;
+                int hi = v >>> 4;
+                int x0;
+                int x1;
+                if (type == GgmlType.IQ4_NL) {
+                    x0 = IQ4_NL_VALUES[lo];
+                    x1 = IQ4_NL_VALUES[hi];
+                } else if (type == GgmlType.Q5_0) {
+                    x0 = (lo | (((qh >>> j) << 4) & 0x10)) - 16;
+                    x1 = (hi | ((qh >>> (j + 12)) & 0x10)) - 16;
+                } else {
+                    x0 = lo - 8;
+                    x1 = hi - 8;
+                }
+                s += x0 * q[blk * 32 + j] + x1 * q[blk * 32 + j + 16];
+            }
+            sum = Math.fma(Float16.toFloat(b.getShort(p)) * x.scales[blk], (float) s, sum);
+        }
+        return sum;
+    }
+
+    /** Q4_K against Q8_K: per block d*Σ scale·(q4·q8) − dmin*Σ min·bsum. */
+    float dotQ4_K(ByteBuffer b, int off, Input x, int n) {
+        byte[] q = x.quants;
+        int[] sc = new int[8];
+        int[] mn = new int[8];
+        float sum = 0;
+        for (int blk = 0; blk < n / 256; blk++) {
+            int p = off + blk * 144;
+            scalesK4(b, p + 4, sc, mn);
+            int sumi = 0;
+            int qbase = blk * 256;
+            for (int j = 0; j < 4; j++) {                    // 64 values: low nibbles then high nibbles
+                int lo = 0;
+                int hi = 0;
+                for (int l = 0; l < 32; l++) {
+                    int v = b.get(p + 16 + 32 * j + l) & 0xff;
+                    lo += (v & 0xf) * q[qbase + 64 * j + l];
+                    hi += (v >>> 4) * q[qbase + 64 * j + 32 + l];
+                }
+                sumi += sc[2 * j] * lo + sc[2 * j + 1] * hi;
+            }
+            int summ = 0;
+            for (int g = 0; g < 16; g++) summ += mn[g / 2] * x.sums[blk * 16 + g];
+            float yd = x.scales[blk];
+            float d = Float16.toFloat(b.getShort(p)) * yd;
+            float dmin = Float16.toFloat(b.getShort(p + 2)) * yd;
+            sum += d * sumi - dmin * summ;
+        }
+        return sum;
+    }
+
+    /** Q6_K against Q8_K: per block d·Σ scale·(q6−32)·q8 over sixteen groups of 16. */
+    float dotQ6_K(ByteBuffer b, int off, Input x, int n) {
+        byte[] q = x.quants;
+        float sum = 0;
+        for (int blk = 0; blk < n / 256; blk++) {
+            int p = off + blk * 210;
+            int sumi = 0;
+            for (int half = 0; half < 2; half++) {
+                int ql = p + 64 * half;
+                int qh = p + 128 + 32 * half;
+                int scp = p + 192 + 8 * half;
+                int y = blk * 256 + 128 * half;
+                int[] part = new int[8];
+                for (int l = 0; l < 32; l++) {
+                    int a = b.get(ql + l) & 0xff;
+                    int c = b.get(ql + l + 32) & 0xff;
+                    int h = b.get(qh + l) & 0xff;
+                    int is = l / 16;
+                    part[is] += ((a & 0xf) | ((h & 3) << 4)) * q[y + l] - 32 * q[y + l];
+                    part[is + 2] += ((c & 0xf) | (((h >>> 2) & 3) << 4)) * q[y + l + 32] - 32 * q[y + l + 32];
+                    part[is + 4] += ((a >>> 4) | (((h >>> 4) & 3) << 4)) * q[y + l + 64] - 32 * q[y + l + 64];
+                    part[is + 6] += ((c >>> 4) | (((h >>> 6) & 3) << 4)) * q[y + l + 96] - 32 * q[y + l + 96];
+                }
+                for (int g = 0; g < 8; g++) sumi += b.get(scp + g) * part[g];
+            }
+            sum += Float16.toFloat(b.getShort(p + 208)) * x.scales[blk] * sumi;
+        }
+        return sum;
+    }
+
+    /** hsum_float_8: (hi128 + lo128), then movehl, then movehdup. */
+    static float hsum8(float[] a) {
+        float t0 = a[0] + a[4];
+        float t1 = a[1] + a[5];
+        float t2 = a[2] + a[6];
+        float t3 = a[3] + a[7];
+        return (t0 + t2) + (t1 + t3);
+    }
+
+    /** ggml get_scale_min_k4 for all eight sub-blocks of a Q4_K block; {@code p} points at scales[12]. */
+    static void scalesK4(ByteBuffer b, int p, int[] sc, int[] mn) {
+        for (int j = 0; j < 8; j++) {
+            if (j < 4) {
+                sc[j] = b.get(p + j) & 63;
+                mn[j] = b.get(p + j + 4) & 63;
+            } else {
+                int qj4 = b.get(p + j + 4) & 0xff;
+                sc[j] = (qj4 & 0xf) | (((b.get(p + j - 4) & 0xff) >>> 6) << 4);
+                mn[j] = (qj4 >>> 4) | (((b.get(p + j) & 0xff) >>> 6) << 4);
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+// The hyperparameters and weights of a llama, qwen2 or qwen3 model, read from GGUF metadata
+// (keys as llama.cpp's llama-arch.cpp names them) and its tensor index. Weights stay mapped;
+// only the small norm vectors and biases are copied into arrays.
+package hearth.engine;
+
+import java.util.List;
+
+final class Model {
+    final String architecture;
+    final String name;
+    final int dim;               // embedding length
+    final int layerCount;
+    final int heads;
+    final int kvHeads;
+    final int headDim;           // key/query length per head
+    final int valueDim;          // value length per head
+    final int ffDim;
+    final int vocab;
+    final int trainedContext;
+    final int ropeDims;          // rotated dimensions per head (n_rot)
+    final boolean ropeNeox;      // qwen2/qwen3 rotate (i, i + n/2); llama rotates (2i, 2i+1)
+    final float ropeBase;
+    final float ropeScale;       // freq_scale = 1 / linear scaling factor
+    final float[] ropeFreqFactors; // llama3 rope_freqs.weight, or null
+    final float eps;
+    final Tensor tokenEmbedding;
+    final float[] outputNorm;
+    final Tensor output;         // token_embd.weight when the file ties them
+    final Layer[] layers;
+
+    static final class Layer {
+        float[] attnNorm;
+        Tensor wq;
+        Tensor wk;
+        Tensor wv;
+        float[] bq;
+        float[] bk;
+        float[] bv;
+        float[] qNorm;
+        float[] kNorm;
+        Tensor wo;
+        float[] ffnNorm;
+        Tensor gate;
+        Tensor up;
+        Tensor down;
+    }
+
+    Model(Gguf g) {
+        architecture = g.string("general.architecture");
+        if (!List.of("llama", "qwen2", "qwen3").contains(architecture)) {
+            throw new EngineException("model architecture '" + architecture + "' in " + g.path()
+                    + " is not supported by the embedded engine (llama, qwen2 and qwen3 are); run it with llama-server or Ollama");
+        }
+        String a = architecture + ".";
+        name = g.string("general.name", g.path().getFileName().toString());
+        dim = (int) g.integer(a + "embedding_length");
+        layerCount = (int) g.integer(a + "block_count");
+        heads = (int) g.integer(a + "attention.head_count");
+        kvHeads = perLayerInt(g, a + "attention.head_count_kv", heads);
+        headDim = (int) g.integer(a + "attention.key_length", dim / heads);
+        valueDim = (int) g.integer(a + "attention.value_length", headDim);
+        ffDim = perLayerInt(g, a + "feed_forward_length", 0);
+        trainedContext = (int) g.integer(a + "context_length");
+        ropeDims = (int) g.integer(a + "rope.dimension_count", headDim);
+        ropeNeox = !architecture.equals("llama");
+        ropeBase = (float) g.number(a + "rope.freq_base", 10000.0);
+        String scaling = g.string(a + "rope.scaling.type", "none");
+        double factor = g.number(a + "rope.scaling.factor", 0);
+        if (scaling.equals("linear") && factor > 0) {
+            ropeScale = (float) (1.0 / factor);
+        } else if (scaling.equals("none") || scaling.equals("linear") || factor == 0 || factor == 1) {
+            ropeScale = 1f;
+        } else {
+            throw new EngineException("rope scaling '" + scaling + "' (" + a + "rope.scaling.type) in " + g.path()
+                    + " is not supported by the embedded engine; only linear scaling and llama3 rope_freqs are");
+        }
+        eps = (float) g.number(a + "attention.layer_norm_rms_epsilon", 1e-5);
+        Tensor freqs = g.tensor("rope_freqs.weight");
+        ropeFreqFactors = freqs == null ? null : freqs.toFloats();
+        if (heads % kvHeads != 0) throw invalid(g, "head_count " + heads + " is not a multiple of head_count_kv " + kvHeads);
+        if (ropeDims % 2 != 0 || ropeDims > headDim) throw invalid(g, "rope dimension count " + ropeDims);
+
+        tokenEmbedding = g.requireTensor("token_embd.weight");
+        vocab = (int) tokenEmbedding.rows();
+        outputNorm = g.requireTensor("output_norm.weight").toFloats();
+        Tensor out = g.tensor("output.weight");
+        output = out != null ? out : tokenEmbedding;
+        layers = new Layer[layerCount];
+        for (int i = 0; i < layerCount; i++) layers[i] = layer(g, "blk." + i + ".");
+        check(g, tokenEmbedding, dim, vocab);
+        check(g, output, dim, vocab);
+    }
+
+    int kvDim() {
+        return kvHeads * headDim;
+    }
+
+    private Layer layer(Gguf g, String p) {
+        Layer l = new Layer();
+        l.attnNorm = g.requireTensor(p + "attn_norm.weight").toFloats();
+        l.wq = check(g, g.requireTensor(p + "attn_q.weight"), dim, heads * headDim);
+        l.wk = check(g, g.requireTensor(p + "attn_k.weight"), dim, kvHeads * headDim);
+        l.wv = check(g, g.requireTensor(p + "attn_v.weight"), dim, kvHeads * valueDim);
+        l.bq = floats(g, p + "attn_q.bias");
+        l.bk = floats(g, p + "attn_k.bias");
+        l.bv = floats(g, p + "attn_v.bias");
+        l.qNorm = floats(g, p + "attn_q_norm.weight");
+        l.kNorm = floats(g, p + "attn_k_norm.weight");
+        l.wo = check(g, g.requireTensor(p + "attn_output.weight"), heads * valueDim, dim);
+        l.ffnNorm = g.requireTensor(p + "ffn_norm.weight").toFloats();
+        l.gate = g.requireTensor(p + "ffn_gate.weight");
+        int ff = (int) l.gate.rows();
+        l.up = check(g, g.requireTensor(p + "ffn_up.weight"), dim, ff);
+        l.down = check(g, g.requireTensor(p + "ffn_down.weight"), ff, dim);
+        check(g, l.gate, dim, ff);
+        Input.kindFor(l.wq.type);                 // fail at load, not mid-answer, on an unsupported type
+        Input.kindFor(l.gate.type);
+        Input.kindFor(l.down.type);
+        return l;
+    }
+
+    private static float[] floats(Gguf g, String name) {
+        Tensor t = g.tensor(name);
+        return t == null ? null : t.toFloats();
+    }
+
+    private static Tensor check(Gguf g, Tensor t, int columns, long rows) {
+        if (t.columns() != columns || t.rows() != rows) {
+            throw invalid(g, "tensor " + t.name + " should be " + columns + " x " + rows + ", found "
+                    + java.util.Arrays.toString(t.dims));
+        }
+        Input.kindFor(t.type);
+        return t;
+    }
+
+    /** head_count_kv and feed_forward_length may be per-layer arrays; all layers must agree here. */
+    private static int perLayerInt(Gguf g, String key, int fallback) {
+        Object v = g.metadata().get(key);
+        if (v == null) return fallback;
+        if (v instanceof Long) return (int) (long) (Long) v;
+        List<Object> list = g.array(key);
+        if (list.isEmpty() || list.stream().distinct().count() != 1) {
+            throw invalid(g, key + " varies per layer " + list + "; the embedded engine needs one value");
+        }
+        return (int) (long) (Long) list.get(0);
+    }
+
+    private static EngineException invalid(Gguf g, String what) {
+        return new EngineException("model file " + g.path() + " is not a usable " + g.string("general.architecture", "?")
+                + " model: " + what);
+    }
+}

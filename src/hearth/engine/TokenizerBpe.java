@@ -1,0 +1,165 @@
+package hearth.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
+
+// Byte-level BPE (tokenizer.ggml.model = gpt2) as llama.cpp's llm_tokenizer_bpe_session: split the
+// text into words (TokenizerSplit), map each word's UTF-8 bytes to GPT-2's printable characters,
+// then apply merges lowest rank first. Knows nothing of special tokens or BOS/EOS (Tokenizer does).
+final class TokenizerBpe {
+
+    private static final int MAX_CACHED_WORDS = 100_000;  // words seen again skip the merge loop
+    private static final char[] BYTE_TO_CHAR = new char[256];  // unicode_byte_to_utf8_map
+    private static final int[] CHAR_TO_BYTE = new int[512];    // its inverse; -1 for other chars
+
+    static {
+        java.util.Arrays.fill(CHAR_TO_BYTE, -1);
+        int n = 0;
+        for (int b = 0; b < 256; b++) {
+            boolean printable = (b >= 0x21 && b <= 0x7E) || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+            char c = printable ? (char) b : (char) (256 + n++);
+            BYTE_TO_CHAR[b] = c;
+            CHAR_TO_BYTE[c] = b;
+        }
+    }
+
+    private final Map<String, Integer> ids;
+    private final Map<String, Integer> ranks;   // "left right" as in tokenizer.ggml.merges → rank
+    private final TokenizerSplit.Kind split;
+    private final boolean ignoreMerges;          // a word that is itself a token skips merging (llama3)
+    private final Map<String, int[]> cache = new ConcurrentHashMap<>();
+
+    TokenizerBpe(Map<String, Integer> ids, List<Object> merges, TokenizerSplit.Kind split, boolean ignoreMerges) {
+        this.ids = ids;
+        this.split = split;
+        this.ignoreMerges = ignoreMerges;
+        this.ranks = new HashMap<>(merges.size() * 2);
+        for (int i = 0; i < merges.size(); i++) {
+            String merge = (String) merges.get(i);
+            int space = merge.indexOf(' ', 1);  // llama.cpp: word.find(' ', 1); a merge without one is ("", "")
+            String key = space < 0 ? " " : merge.substring(0, space) + " " + merge.substring(space + 1);
+            ranks.putIfAbsent(key, i);          // bpe_ranks.emplace keeps the first
+        }
+    }
+
+    void encode(String text, Tokenizer.Ids out) {
+        for (String word : TokenizerSplit.split(split, text)) {
+            int[] tokens = cache.get(word);
+            if (tokens == null) {
+                tokens = merge(byteEncode(word));
+                if (cache.size() >= MAX_CACHED_WORDS) cache.clear();
+                cache.put(word, tokens);
+            }
+            for (int t : tokens) out.add(t);
+        }
+    }
+
+    // The merge loop of llm_tokenizer_bpe_session::tokenize for one word.
+    private int[] merge(String word) {
+        int n = word.length();  // one symbol per char: every byte-level char is in the BMP
+        int[] start = new int[n], length = new int[n], prev = new int[n], next = new int[n];
+        int count;
+        if (ignoreMerges && ids.containsKey(word)) {
+            count = 1;
+            length[0] = n;
+            prev[0] = -1;
+            next[0] = -1;
+        } else {
+            count = n;
+            for (int i = 0; i < n; i++) {
+                start[i] = i;
+                length[i] = 1;
+                prev[i] = i - 1;
+                next[i] = i + 1 == n ? -1 : i + 1;
+            }
+        }
+        PriorityQueue<Bigram> queue = new PriorityQueue<>();
+        for (int i = 1; i < count; i++) addBigram(queue, word, start, length, i - 1, i);
+        while (!queue.isEmpty()) {
+            Bigram b = queue.poll();
+            if (length[b.left] == 0 || length[b.right] == 0) continue;
+            String left = word.substring(start[b.left], start[b.left] + length[b.left]);
+            String right = word.substring(start[b.right], start[b.right] + length[b.right]);
+            if (!(left + right).equals(b.text)) continue;  // outdated
+            length[b.left] += length[b.right];
+            length[b.right] = 0;
+            next[b.left] = next[b.right];
+            if (next[b.right] >= 0) prev[next[b.right]] = b.left;
+            addBigram(queue, word, start, length, prev[b.left], b.left);
+            addBigram(queue, word, start, length, b.left, next[b.left]);
+        }
+        Tokenizer.Ids out = new Tokenizer.Ids();
+        for (int i = 0; i < count && i != -1; i = next[i]) {
+            if (length[i] == 0) continue;
+            String symbol = word.substring(start[i], start[i] + length[i]);
+            Integer id = ids.get(symbol);
+            if (id != null) {
+                out.add(id);
+                continue;
+            }
+            for (int j = 0; j < symbol.length(); j++) {  // llama.cpp looks up each UTF-8 byte alone:
+                char c = symbol.charAt(j);                  // only an ASCII one can be a token
+                Integer single = c < 0x80 ? ids.get(String.valueOf(c)) : null;
+                if (single != null) out.add(single);
+            }
+        }
+        return out.toArray();
+    }
+
+    private void addBigram(PriorityQueue<Bigram> queue, String word, int[] start, int[] length, int left, int right) {
+        if (left == -1 || right == -1) return;
+        String text = word.substring(start[left], start[left] + length[left] + length[right]);
+        Integer rank = ranks.get(word.substring(start[left], start[left] + length[left]) + " "
+                + word.substring(start[right], start[right] + length[right]));
+        if (rank != null) queue.add(new Bigram(left, right, rank, text));
+    }
+
+    static String byteEncode(String word) {
+        byte[] bytes = word.getBytes(StandardCharsets.UTF_8);
+        char[] chars = new char[bytes.length];
+        for (int i = 0; i < bytes.length; i++) chars[i] = BYTE_TO_CHAR[bytes[i] & 0xff];
+        return new String(chars);
+    }
+
+    // llama_decode_text: a normal token's text back to bytes. A character outside GPT-2's byte
+    // alphabet comes out as llama.cpp writes it, "[UNK_BYTE_0x..<token>]".
+    static byte[] byteDecode(String tokenText) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(tokenText.length());
+        tokenText.codePoints().forEach(cp -> {
+            int b = cp < CHAR_TO_BYTE.length ? CHAR_TO_BYTE[cp] : -1;
+            if (b >= 0) {
+                out.write(b);
+                return;
+            }
+            StringBuilder unknown = new StringBuilder("[UNK_BYTE_0x");
+            for (byte u : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
+                unknown.append(String.format("%02x", u & 0xff));
+            }
+            byte[] text = unknown.append(tokenText).append(']').toString().getBytes(StandardCharsets.UTF_8);
+            out.write(text, 0, text.length);
+        });
+        return out.toByteArray();
+    }
+
+    // llm_bigram_bpe: the lowest rank merges first, then the leftmost.
+    private static final class Bigram implements Comparable<Bigram> {
+        final int left, right, rank;
+        final String text;
+
+        Bigram(int left, int right, int rank, String text) {
+            this.left = left;
+            this.right = right;
+            this.rank = rank;
+            this.text = text;
+        }
+
+        @Override
+        public int compareTo(Bigram o) {
+            return rank != o.rank ? Integer.compare(rank, o.rank) : Integer.compare(left, o.left);
+        }
+    }
+}

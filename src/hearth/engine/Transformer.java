@@ -1,0 +1,124 @@
+// The forward pass of a llama/qwen2/qwen3 decoder over a batch of tokens at consecutive positions,
+// with its F16 KV cache (llama.cpp's default cache type). Follows llama.cpp's graph (models/llama.cpp,
+// qwen2.cpp, qwen3.cpp): pre-norm attention with RoPE and grouped-query heads, SwiGLU FFN, and, on
+// the last layer, only the final token continues past attention, as llama.cpp's inp_out_ids does.
+package hearth.engine;
+
+final class Transformer {
+    final Model model;
+    final int contextLength;
+    private final Matmul matmul;
+    private final Attention attention;
+    private final short[][] keyCache;     // [layer][pos * kvDim + head * headDim + i], F16 bits
+    private final short[][] valueCache;   // [layer][pos * kvValueDim + head * valueDim + i], F16 bits
+    private final float scale;
+
+    Transformer(Model model, int contextLength, Matmul matmul) {
+        this.model = model;
+        this.contextLength = contextLength;
+        this.matmul = matmul;
+        this.attention = new Attention(matmul.kernels.lanes);
+        this.keyCache = new short[model.layerCount][contextLength * model.kvDim()];
+        this.valueCache = new short[model.layerCount][contextLength * model.kvHeads * model.valueDim];
+        this.scale = 1.0f / (float) Math.sqrt(model.headDim);
+    }
+
+    /**
+     * Runs tokens at positions pos0, pos0+1, ... through the model, filling the KV cache, and
+     * returns the logits of the last token.
+     */
+    float[] forward(int[] tokens, int pos0) {
+        Model m = model;
+        int n = tokens.length;
+        if (pos0 + n > contextLength) {
+            throw new EngineException("the prompt and answer need " + (pos0 + n) + " tokens but the context holds "
+                    + contextLength + "; shorten the prompt or raise the context length");
+        }
+        float[][] x = new float[n][m.dim];
+        for (int t = 0; t < n; t++) {
+            if (tokens[t] < 0 || tokens[t] >= m.vocab) {
+                throw new EngineException("token id " + tokens[t] + " is outside the vocabulary (0.." + (m.vocab - 1) + ")");
+            }
+            Dequant.row(m.tokenEmbedding, tokens[t], x[t]);
+        }
+        float[][] cos = new float[n][];
+        for (int t = 0; t < n; t++) cos[t] = Ops.ropeCache(m, pos0 + t);
+        for (int l = 0; l < m.layerCount; l++) {
+            boolean lastLayer = l == m.layerCount - 1;
+            x = layer(l, x, pos0, cos, lastLayer);
+        }
+        float[][] xn = new float[1][m.dim];
+        Ops.rmsNorm(xn[0], 0, x[x.length - 1], 0, m.dim, m.outputNorm, m.eps);
+        float[][] logits = new float[1][m.vocab];
+        matmul.apply(m.output, xn, logits, null);
+        return logits[0];
+    }
+
+    private float[][] layer(int l, float[][] x, int pos0, float[][] rope, boolean lastLayer) {
+        Model m = model;
+        Model.Layer w = m.layers[l];
+        int n = x.length;
+        int kvDim = m.kvDim();
+        int kvValueDim = m.kvHeads * m.valueDim;
+        float[][] xb = new float[n][m.dim];
+        for (int t = 0; t < n; t++) Ops.rmsNorm(xb[t], 0, x[t], 0, m.dim, w.attnNorm, m.eps);
+        float[][] q = new float[n][m.heads * m.headDim];
+        float[][] k = new float[n][kvDim];
+        float[][] v = new float[n][kvValueDim];
+        matmul.apply(w.wq, xb, q, w.bq);
+        matmul.apply(w.wk, xb, k, w.bk);
+        matmul.apply(w.wv, xb, v, w.bv);
+        short[] kc = keyCache[l];
+        short[] vc = valueCache[l];
+        for (int t = 0; t < n; t++) {
+            if (w.qNorm != null) {
+                for (int h = 0; h < m.heads; h++) Ops.rmsNorm(q[t], h * m.headDim, q[t], h * m.headDim, m.headDim, w.qNorm, m.eps);
+            }
+            if (w.kNorm != null) {
+                for (int h = 0; h < m.kvHeads; h++) Ops.rmsNorm(k[t], h * m.headDim, k[t], h * m.headDim, m.headDim, w.kNorm, m.eps);
+            }
+            Ops.rope(q[t], 0, m.heads, m.headDim, m, rope[t]);
+            Ops.rope(k[t], 0, m.kvHeads, m.headDim, m, rope[t]);
+            int pos = pos0 + t;
+            for (int i = 0; i < kvDim; i++) kc[pos * kvDim + i] = Float16.fromFloat(k[t][i]);
+            for (int i = 0; i < kvValueDim; i++) vc[pos * kvValueDim + i] = Float16.fromFloat(v[t][i]);
+        }
+        float[][] att = new float[n][m.heads * m.valueDim];
+        boolean tiled = n >= Attention.TILE && m.valueDim % attention.lanes() == 0;
+        int group = m.heads / m.kvHeads;
+        matmul.parallel(n * m.heads, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int t = i / m.heads;
+                int h = i % m.heads;
+                int kh = h / group;
+                if (tiled) {
+                    attention.tiled(q[t], h * m.headDim, kc, vc, kvDim, kh * m.headDim, m.headDim, m.valueDim,
+                            pos0 + t, scale, att[t], h * m.valueDim);
+                } else {
+                    attention.oneChunk(q[t], h * m.headDim, kc, vc, kvDim, kh * m.headDim, m.headDim, m.valueDim,
+                            pos0 + t, scale, att[t], h * m.valueDim);
+                }
+            }
+        });
+        float[][] o = new float[n][m.dim];
+        matmul.apply(w.wo, att, o, null);
+        if (lastLayer && n > 1) {                  // llama.cpp inp_out_ids: only the last token goes on
+            x = new float[][] {x[n - 1]};
+            o = new float[][] {o[n - 1]};
+            n = 1;
+        }
+        for (int t = 0; t < n; t++) for (int i = 0; i < m.dim; i++) x[t][i] += o[t][i];
+        for (int t = 0; t < n; t++) Ops.rmsNorm(xb[t], 0, x[t], 0, m.dim, w.ffnNorm, m.eps);
+        float[][] xf = n == xb.length ? xb : new float[][] {xb[0]};
+        int ff = (int) w.gate.rows();
+        float[][] g = new float[n][ff];
+        float[][] u = new float[n][ff];
+        matmul.apply(w.gate, xf, g, null);
+        matmul.apply(w.up, xf, u, null);
+        for (int t = 0; t < n; t++) Ops.swiglu(g[t], g[t], u[t], ff, attention.lanes());
+        float[][] d = new float[n][m.dim];
+        matmul.apply(w.down, g, d, null);
+        for (int t = 0; t < n; t++) for (int i = 0; i < m.dim; i++) x[t][i] += d[t][i];
+        return x;
+    }
+}
