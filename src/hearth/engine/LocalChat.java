@@ -1,0 +1,98 @@
+package hearth.engine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+// The engine as a chat model, the one door the rest of hearth uses: chat messages in, through the
+// GGUF's own chat template and tokenizer, text out as it is generated, with stop strings and
+// cancellation between two tokens. Tokenized as llama-server tokenizes a chat prompt (BOS per the
+// vocabulary, special tokens parsed); end-of-generation tokens end the answer and are not shown.
+public final class LocalChat {
+    /** One answer; stopReason is "stop" (end of generation or a stop string), "length" or "cancelled". */
+    public record Reply(String text, int promptTokens, int completionTokens, long promptMillis, long generationMillis, String stopReason) {}
+
+    private final Path file;
+    private final Engine engine;
+    private final Tokenizer tokenizer;
+    private final ChatTemplate template;
+
+    private LocalChat(Path file, Engine engine, ChatTemplate template) {
+        this.file = file;
+        this.engine = engine;
+        this.tokenizer = Tokenizer.from(engine.gguf().metadata());
+        this.template = template;
+    }
+
+    /** Maps the file and reads its tokenizer and template; chatTemplate (null: the model's own) names one of ChatTemplate.NAMES. */
+    public static LocalChat load(Path file, int maxContext, String chatTemplate) {
+        if (!Files.isRegularFile(file)) throw new EngineException("model file " + file + " does not exist or is not a file; pass the path of a .gguf file");
+        Engine engine = Engine.load(file, maxContext);
+        ChatTemplate template = ChatTemplate.detect(engine.gguf().string("tokenizer.chat_template", null), chatTemplate);
+        return new LocalChat(file, engine, template);
+    }
+
+    public String modelName() {
+        String name = engine.modelName();
+        return name == null || name.isBlank() ? file.getFileName().toString().replaceFirst("\\.gguf$", "") : name;
+    }
+
+    public Path file() { return file; }
+    public String architecture() { return engine.architecture(); }
+    public int contextLength() { return engine.contextLength(); }
+    public String templateName() { return template.name(); }
+    public boolean vectorized() { return engine.vectorized(); }
+
+    /** messages: maps with "role" and "content" (a string). onText gets each piece of the answer as it is decoded. */
+    public Reply chat(List<Map<String, Object>> messages, Engine.Sampling sampling, int maxTokens, List<String> stop,
+                      Consumer<String> onText, BooleanSupplier cancelled) {
+        var turns = new ArrayList<ChatTemplate.Message>();
+        for (Map<String, Object> m : messages) {
+            if (!(m.get("content") instanceof String content)) throw new EngineException("message content must be text for the embedded engine");
+            turns.add(new ChatTemplate.Message(String.valueOf(m.get("role")), content));
+        }
+        int[] prompt = tokenizer.encode(template.render(turns, true), true, true);
+        var text = new StringBuilder();
+        var decoder = tokenizer.decoder();
+        boolean[] stopped = {false};
+        int[] shown = {0};   // chars of text already handed to onText; a possible stop-string prefix is held back
+        Engine.Result result = engine.generate(prompt, sampling, maxTokens, token -> {
+            if (tokenizer.isEog(token)) return;
+            text.append(decoder.next(token));
+            int cut = stopAt(text, stop);
+            if (cut >= 0) { text.setLength(cut); stopped[0] = true; }
+            int safe = stopped[0] ? text.length() : text.length() - heldBack(text, stop);
+            if (safe > shown[0]) { onText.accept(text.substring(shown[0], safe)); shown[0] = safe; }
+        }, () -> stopped[0] || cancelled.getAsBoolean());
+        if (!stopped[0]) {
+            text.append(decoder.finish());
+            if (text.length() > shown[0]) onText.accept(text.substring(shown[0]));
+        }
+        String reason = stopped[0] ? "stop" : result.stopReason();
+        return new Reply(text.toString(), result.promptTokens(), result.completionTokens(), result.promptMillis(), result.generationMillis(), reason);
+    }
+
+    private static int stopAt(StringBuilder text, List<String> stop) {
+        int best = -1;
+        for (String s : stop) {
+            int i = s.isEmpty() ? -1 : text.indexOf(s);
+            if (i >= 0 && (best < 0 || i < best)) best = i;
+        }
+        return best;
+    }
+
+    /** How many trailing chars could be the start of a stop string, and so must wait for the next token. */
+    private static int heldBack(StringBuilder text, List<String> stop) {
+        int held = 0;
+        for (String s : stop) {
+            for (int k = Math.min(s.length() - 1, text.length()); k > held; k--) {
+                if (text.substring(text.length() - k).equals(s.substring(0, k))) { held = k; break; }
+            }
+        }
+        return held;
+    }
+}
