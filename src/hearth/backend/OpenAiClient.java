@@ -68,7 +68,7 @@ public final class OpenAiClient {
      * it early by returning false (a terminal event).
      */
     public void stream(String path, Map<String, Object> body, Abort abort, java.util.function.Predicate<String> line) {
-        HttpResponse<InputStream> response = open("POST", path, body, abort, timeouts.firstToken());
+        HttpResponse<InputStream> response = open("POST", path, body, abort, timeouts.firstToken(), false);
         var deadline = new Deadline(timeouts.total().toNanos(), timeouts.firstToken().toNanos(), timeouts.idle().toNanos(),
                 () -> close(response.body()));
         abort.onAbort(() -> close(response.body()));
@@ -87,19 +87,15 @@ public final class OpenAiClient {
         }
     }
 
+    /** A whole JSON reply: the status line and body must both arrive within `limit`. */
     Object readJson(String method, String path, Map<String, Object> body, Abort abort, Duration limit) {
-        long started = System.nanoTime();
         HttpResponse<InputStream> response = open(method, path, body, abort, limit);
-        long left = Math.max(limit.toNanos() - (System.nanoTime() - started), 1);
-        var deadline = new Deadline(left, left, left, () -> close(response.body()));
-        abort.onAbort(() -> close(response.body()));
         byte[] bytes;
         try (InputStream in = response.body()) {
             bytes = in.readAllBytes();
         } catch (IOException e) {
-            throw streamFailure(path, abort, deadline, e);
-        } finally {
-            deadline.stop();
+            throw abort.aborted() ? cancelled(path) : new BackendException(BackendException.Kind.MALFORMED, 0, "backend at " + baseUrl
+                    + " broke off the reply to " + path + " (" + e.getMessage() + ")", e);
         }
         if (bytes.length == 0) return null;
         try {
@@ -117,12 +113,20 @@ public final class OpenAiClient {
 
     /** Sends the request and waits up to `limit` for the status line; a status of 400 or more is thrown. */
     private HttpResponse<InputStream> open(String method, String path, Map<String, Object> body, Abort abort, Duration limit) {
+        return open(method, path, body, abort, limit, true);
+    }
+
+
+    private HttpResponse<InputStream> open(String method, String path, Map<String, Object> body, Abort abort, Duration limit, boolean whole) {
         if (abort.aborted()) throw cancelled(path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Accept", "application/json, text/event-stream");
         if (apiKey != null) request.header("Authorization", "Bearer " + apiKey);
         if (body == null) request.GET();
         else request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(body), StandardCharsets.UTF_8));
-        CompletableFuture<HttpResponse<InputStream>> future = client().sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        CompletableFuture<HttpResponse<InputStream>> future = whole
+                ? client().sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
+                        .thenApply(r -> new Buffered(r, new java.io.ByteArrayInputStream(r.body())))
+                : client().sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         abort.onAbort(() -> future.cancel(true));
         HttpResponse<InputStream> response;
         try {
@@ -209,6 +213,17 @@ public final class OpenAiClient {
             }
         }
         return c;
+    }
+
+    /** A reply read whole, served as a stream so error handling stays one path. */
+    private record Buffered(HttpResponse<byte[]> raw, InputStream body) implements HttpResponse<InputStream> {
+        public int statusCode() { return raw.statusCode(); }
+        public HttpRequest request() { return raw.request(); }
+        public java.util.Optional<HttpResponse<InputStream>> previousResponse() { return java.util.Optional.empty(); }
+        public java.net.http.HttpHeaders headers() { return raw.headers(); }
+        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return raw.sslSession(); }
+        public URI uri() { return raw.uri(); }
+        public HttpClient.Version version() { return raw.version(); }
     }
 
     static String snippet(String body) {

@@ -94,11 +94,11 @@ class LlamaServerTest {
         int seen = 0;
         while (seen < 3) if ("notifications/progress".equals(c.next().json().get("method"))) seen++;
         c.cancel(1);
-        c.call(2, "quick_test", Json.obj("test", "hello"), null);
+        c.call(2, "chat", Json.obj("message", "hi", "max_tokens", 8L), "p2");
         McpClient.Message m;
         do m = c.next(); while (!Long.valueOf(2).equals(m.json().get("id")));
         var r = ChatToolsTest.result(m);
         assertNotEquals(true, r.get("isError"), ChatToolsTest.text(r));
-        assertTrue(ChatToolsTest.text(r).contains("tok/s"), ChatToolsTest.text(r));
+        assertTrue(ChatToolsTest.text(r).contains("tok/s | TTFT"), ChatToolsTest.text(r));
     }
 }
