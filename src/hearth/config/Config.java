@@ -36,6 +36,10 @@ public final class Config {
                     "inference timeout, seconds"),
             new Setting("connect_timeout", "--connect-timeout", List.of("HEARTH_CONNECT_TIMEOUT"), null, "5", false,
                     "backend connect timeout, seconds"),
+            new Setting("first_token_timeout", "--first-token-timeout", List.of("HEARTH_FIRST_TOKEN_TIMEOUT"), null, "120", false,
+                    "longest wait for a reply's first token (prompt reading), seconds"),
+            new Setting("idle_timeout", "--idle-timeout", List.of("HEARTH_IDLE_TIMEOUT"), null, "30", false,
+                    "longest silence between two streamed chunks, seconds"),
             new Setting("load_timeout", "--load-timeout", List.of("HEARTH_LOAD_TIMEOUT"), null, "300", false,
                     "model load and download timeout, seconds"),
             new Setting("model_file", "--model-file", List.of("HEARTH_MODEL_FILE"), null, null, false,
@@ -58,6 +62,10 @@ public final class Config {
     public static final int SHUTDOWN_GRACE_SECONDS = 10;         // in-flight work allowed to finish on EOF/SIGTERM
     public static final int MAX_ERROR_BODY_CHARS = 1024;         // backend error bodies quoted in messages
     public static final int PAGE_SIZE = 50;                      // list results per page (tools, prompts, resources)
+    public static final int MAX_FILE_BYTES = 256 * 1024;         // one `files` entry of chat; bigger files belong in a session, not a prompt
+    public static final int MAX_FILES_TOTAL_BYTES = 1024 * 1024; // all `files` of one chat call together
+    public static final int MAX_REPLY_CHARS = 4 * 1024 * 1024;   // one model reply; a runaway generation stops here
+    public static final int PROBE_MILLIS = 1500;                 // each port/kind probe; a local server answers in a few ms
 
     private final Map<String, Value> values = new ConcurrentHashMap<>();
     private final Path home;

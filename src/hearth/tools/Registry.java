@@ -1,10 +1,12 @@
 package hearth.tools;
 
+import hearth.backend.Backend;
 import hearth.config.Config;
 import hearth.mcp.McpServer;
 import hearth.mcp.Prompt;
 import hearth.mcp.Resource;
 import hearth.mcp.Tool;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,10 +17,15 @@ public final class Registry {
     private Registry() {}
 
     public static McpServer server(Config config) {
+        var backend = new Backend(config);   // finds the server on first use, never at start-up
         var tools = new ArrayList<Tool>();
+        tools.addAll(ChatTools.all(config, backend));
+        tools.addAll(ModelTools.all(config, backend, ZonedDateTime::now));
+        tools.addAll(HealthTools.all(config, backend));
         tools.addAll(ConfigTools.all(config));
         var resources = new ArrayList<Resource>();
         resources.addAll(ConfigTools.resources(config));
+        resources.addAll(ModelTools.resources(config, backend));
         return new McpServer(select(tools, config), List.<Prompt>of(), resources);
     }
 

@@ -1,0 +1,142 @@
+package hearth.backend;
+
+import hearth.config.Config;
+import java.util.List;
+
+// The backend as the tools see it: where it is, what kind it is and which model to use, all found
+// lazily on first use (never while answering initialize) and cached until forget(). Wraps each
+// failure with advice: a backend that cannot be reached gets the URL tried and how to start one.
+public final class Backend {
+    private record Target(OpenAiClient http, Dialect dialect, boolean discovered) {}
+
+    private final Config config;
+    private final List<Integer> ports;
+    private volatile Target target;
+    private volatile String detectedModel;
+
+    public Backend(Config config) {
+        this(config, Discovery.PORTS);
+    }
+
+    /** `ports`: where to look when no URL is configured (tests pass their own). */
+    public Backend(Config config, List<Integer> ports) {
+        this.config = config;
+        this.ports = ports;
+    }
+
+    public String baseUrl() {
+        return target().http.baseUrl;
+    }
+
+    public String kind() {
+        return target().dialect.kind();
+    }
+
+    public String label() {
+        return target().dialect.label();
+    }
+
+    /** Whether the URL came from probing the well-known ports rather than from configuration. */
+    public boolean discovered() {
+        return target().discovered;
+    }
+
+    /** The configured model, else the one the backend reports (cached), else null. */
+    public String model() {
+        String configured = config.get("model");
+        if (configured != null && !configured.isBlank()) return configured;
+        String m = detectedModel;
+        if (m == null) m = detectedModel = advise(() -> target().dialect.defaultModel(target().http));
+        return m;
+    }
+
+    public List<ModelInfo> models() {
+        return advise(() -> target().dialect.models(target().http));
+    }
+
+    public Health health() {
+        return advise(() -> target().dialect.health(target().http));
+    }
+
+    /** Runs a chat; the request's model (or the default one) must be known where the backend requires it. */
+    public ChatReply chat(ChatRequest request, boolean stream, Tokens tokens, Abort abort) {
+        String model = request.model() != null ? request.model() : model();
+        if (model == null && target().dialect.needsModel()) {
+            throw new BackendException(BackendException.Kind.NO_MODEL, label() + " needs a model name with every request (it answers 422 "
+                    + "without one) and reports no default - set HEARTH_MODEL, or call set_model with one list_models shows");
+        }
+        ChatRequest r = request.withModel(model);
+        return advise(() -> target().dialect.chat(target().http, r, stream, tokens, abort));
+    }
+
+    public List<List<Double>> embed(String model, List<String> input, Abort abort) {
+        return advise(() -> target().dialect.embed(target().http, model != null ? model : model(), input, abort));
+    }
+
+    /** Drops what was found (URL, kind, default model), so the next call looks again. */
+    public void forget() {
+        target = null;
+        detectedModel = null;
+    }
+
+    /** How to start each backend hearth knows, one per line. */
+    public static String startHints() {
+        var text = new StringBuilder();
+        for (Dialect d : Discovery.DIALECTS) {
+            if (d.defaultPort() != 0) text.append("\n  ").append(d.label()).append(" (port ").append(d.defaultPort()).append("): ").append(d.startHint());
+        }
+        return text.toString();
+    }
+
+    private Target target() {
+        Target t = target;
+        if (t != null) return t;
+        synchronized (this) {
+            if (target != null) return target;
+            var timeouts = OpenAiClient.Timeouts.of(config);
+            String key = config.get("api_key");
+            Dialect named = Discovery.named(config.get("backend"));
+            String url = config.get("base_url");
+            boolean discovered = url == null || url.isBlank();
+            if (discovered) {
+                url = Discovery.probePorts(ports, key, timeouts);
+                if (url == null) {
+                    throw new BackendException(BackendException.Kind.UNREACHABLE, "no local model server found: hearth tried "
+                            + String.join(", ", ports.stream().map(p -> "http://127.0.0.1:" + p).toList())
+                            + ". Start one, or set HEARTH_BASE_URL to where yours listens:" + startHints());
+                }
+            } else {
+                url = Discovery.normalize(url);
+            }
+            var http = new OpenAiClient(url, key, timeouts);
+            Dialect dialect = named;
+            if (dialect == null) {
+                try {
+                    dialect = Discovery.detect(http);
+                } catch (BackendException e) {
+                    throw withAdvice(e, null);
+                }
+                if (dialect == null) dialect = Discovery.DIALECTS.get(Discovery.DIALECTS.size() - 1);
+            }
+            target = new Target(http, dialect, discovered);
+            return target;
+        }
+    }
+
+    private <T> T advise(java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (BackendException e) {
+            Target t = target;
+            if (e.kind == BackendException.Kind.UNREACHABLE && t != null && t.discovered) forget();   // it may have moved: look again next time
+            throw withAdvice(e, t == null ? null : t.dialect);
+        }
+    }
+
+    private static BackendException withAdvice(BackendException e, Dialect dialect) {
+        if (e.kind != BackendException.Kind.UNREACHABLE || e.getMessage().contains("Start one")) return e;
+        String advice = dialect != null && dialect.defaultPort() != 0 ? " Start it: " + dialect.startHint()
+                      : " Start one, or set HEARTH_BASE_URL to where yours listens:" + startHints();
+        return new BackendException(e.kind, e.status, e.getMessage() + advice, e.getCause());
+    }
+}
