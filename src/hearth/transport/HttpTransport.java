@@ -1,5 +1,7 @@
 package hearth.transport;
 
+import static hearth.transport.HttpWire.SERVER_ERROR;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import hearth.config.Config;
@@ -12,7 +14,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 public final class HttpTransport {
     public static final String ENDPOINT = "/mcp";
     static final String SESSION = "Mcp-Session-Id";
-    private static final int SERVER_ERROR = -32000;        // JSON-RPC implementation-defined server error, as the TS SDK answers
     private static final int SESSION_NOT_FOUND = -32001;   // TS SDK StreamableHTTPServerTransport
     private static final int MISSING_CLIENT_CAPABILITY = -32021;   // 2026-07-28; answered with 400 like -32020 and -32022
 
@@ -64,6 +64,9 @@ public final class HttpTransport {
         this.limits = limits;
         this.guard = new HttpGuard(address, host, token, allowedOrigins);
         this.sessions = new HttpSessions(limits.maxSessions(), limits.sessionIdle());
+        // jdk.httpserver module docs: TCP_NODELAY on accepted connections. Without it the body, written after
+        // the headers, waits for the client's delayed ACK: ~40 ms per request. Read once, when the first server starts.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         this.http = HttpServer.create(new InetSocketAddress(address, port), 0);
         // SSE streams hold a thread each; past the cap a new exchange's connection is closed rather than queued behind them
         this.threads = new ThreadPoolExecutor(0, Config.MAX_HTTP_THREADS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
@@ -106,21 +109,21 @@ public final class HttpTransport {
         } catch (RuntimeException e) {
             System.err.println("hearth: internal error answering " + ex.getRequestMethod() + " " + ex.getRequestURI() + ":");
             e.printStackTrace();
-            if (ex.getResponseCode() == -1) error(ex, 500, SERVER_ERROR, null, "Internal error: " + e);
+            if (ex.getResponseCode() == -1) HttpWire.error(ex, 500, SERVER_ERROR, null, "Internal error: " + e);
         }
     }
 
     private void route(HttpExchange ex) throws IOException {
         var headers = ex.getRequestHeaders();
         String refusal = guard.refusal(headers);
-        if (refusal != null) { error(ex, 403, SERVER_ERROR, null, refusal); return; }
+        if (refusal != null) { HttpWire.error(ex, 403, SERVER_ERROR, null, refusal); return; }
         String path = ex.getRequestURI().getPath(), method = ex.getRequestMethod();
         if (path.equals("/healthz")) {
-            if (method.equals("GET")) json(ex, 200, Json.obj("status", "ok", "sessions", (long) sessions.size()));
-            else methodNotAllowed(ex, "GET", "/healthz answers GET only");
+            if (method.equals("GET")) HttpWire.json(ex, 200, Json.obj("status", "ok", "sessions", (long) sessions.size()));
+            else HttpWire.methodNotAllowed(ex, "GET", "/healthz answers GET only");
             return;
         }
-        if (!path.equals(ENDPOINT)) { error(ex, 404, SERVER_ERROR, null, "Not found: " + path + " (the MCP endpoint is " + ENDPOINT + ")"); return; }
+        if (!path.equals(ENDPOINT)) { HttpWire.error(ex, 404, SERVER_ERROR, null, "Not found: " + path + " (the MCP endpoint is " + ENDPOINT + ")"); return; }
         String origin = guard.allowedOrigin(headers);
         if (origin != null) {   // CORS, for browser clients on an allowed origin
             ex.getResponseHeaders().set("Access-Control-Allow-Origin", origin);
@@ -136,42 +139,42 @@ public final class HttpTransport {
         }
         if (!guard.authorized(headers)) {
             ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-            error(ex, 401, SERVER_ERROR, null, "Unauthorized: send the header Authorization: Bearer <token> with the token hearth was started with (--auth or HEARTH_AUTH_TOKEN)");
+            HttpWire.error(ex, 401, SERVER_ERROR, null, "Unauthorized: send the header Authorization: Bearer <token> with the token hearth was started with (--auth or HEARTH_AUTH_TOKEN)");
             return;
         }
         switch (method) {
             case "POST" -> post(ex);
             case "GET" -> get(ex);
             case "DELETE" -> delete(ex);
-            default -> methodNotAllowed(ex, "GET, POST, DELETE", method + " is not used by MCP");
+            default -> HttpWire.methodNotAllowed(ex, "GET, POST, DELETE", method + " is not used by MCP");
         }
     }
 
     private void post(HttpExchange ex) throws IOException {
         var headers = ex.getRequestHeaders();
-        if (!isJson(headers.getFirst("Content-Type"))) {
-            error(ex, 415, SERVER_ERROR, null, "Unsupported Media Type: Content-Type must be application/json, got " + headers.getFirst("Content-Type"));
+        if (!HttpWire.isJson(headers.getFirst("Content-Type"))) {
+            HttpWire.error(ex, 415, SERVER_ERROR, null, "Unsupported Media Type: Content-Type must be application/json, got " + headers.getFirst("Content-Type"));
             return;
         }
         String accept = headers.getFirst("Accept");
-        if (!accepts(accept, "application/json") || !accepts(accept, "text/event-stream")) {
-            error(ex, 406, SERVER_ERROR, null, "Not Acceptable: Client must accept both application/json and text/event-stream (got Accept: " + accept + ")");
+        if (!HttpWire.accepts(accept, "application/json") || !HttpWire.accepts(accept, "text/event-stream")) {
+            HttpWire.error(ex, 406, SERVER_ERROR, null, "Not Acceptable: Client must accept both application/json and text/event-stream (got Accept: " + accept + ")");
             return;
         }
-        byte[] body = readBody(ex);
+        byte[] body = HttpWire.readBody(ex, limits.maxBodyBytes());
         if (body == null) {
-            error(ex, 413, SERVER_ERROR, null, "Payload Too Large: a message may have at most " + limits.maxBodyBytes() + " bytes");
+            HttpWire.error(ex, 413, SERVER_ERROR, null, "Payload Too Large: a message may have at most " + limits.maxBodyBytes() + " bytes");
             return;
         }
         Object parsed;
         try {
             parsed = Json.parse(body);
         } catch (JsonException e) {
-            error(ex, 400, Rpc.PARSE_ERROR, null, "Parse error: " + e.getMessage());
+            HttpWire.error(ex, 400, Rpc.PARSE_ERROR, null, "Parse error: " + e.getMessage());
             return;
         }
         if (!(parsed instanceof Map<?, ?> raw)) {
-            error(ex, 400, Rpc.INVALID_REQUEST, null, "Invalid request: expected one JSON-RPC object (batches were removed in MCP 2025-06-18)");
+            HttpWire.error(ex, 400, Rpc.INVALID_REQUEST, null, "Invalid request: expected one JSON-RPC object (batches were removed in MCP 2025-06-18)");
             return;
         }
         @SuppressWarnings("unchecked") var message = (Map<String, Object>) raw;
@@ -181,7 +184,7 @@ public final class HttpTransport {
         if (ModernHeaders.isModern(message, version)) {
             String mismatch = ModernHeaders.mismatch(message, headers);
             Object id = request && isId(message.get("id")) ? message.get("id") : null;
-            if (mismatch != null) { error(ex, 400, Rpc.HEADER_MISMATCH, id, mismatch); return; }
+            if (mismatch != null) { HttpWire.error(ex, 400, Rpc.HEADER_MISMATCH, id, mismatch); return; }
             // stateless: a Session of its own per request, and Mcp-Session-Id is ignored (transports §4.2)
             answer(ex, message, request, new Session(), null, new Reply(true, null, false, !ModernHeaders.hasRequiredMeta(message), false));
             return;
@@ -189,12 +192,12 @@ public final class HttpTransport {
         String sessionId = headers.getFirst(SESSION);
         if (Rpc.INITIALIZE.equals(method) && request) {
             if (sessionId != null) {
-                error(ex, 400, Rpc.INVALID_REQUEST, message.get("id"), "Invalid request: this session is already initialized; to start a new one, send initialize without " + SESSION);
+                HttpWire.error(ex, 400, Rpc.INVALID_REQUEST, message.get("id"), "Invalid request: this session is already initialized; to start a new one, send initialize without " + SESSION);
                 return;
             }
             HttpSessions.Entry entry = sessions.create();
             if (entry == null) {
-                error(ex, 503, SERVER_ERROR, message.get("id"), "Service Unavailable: " + limits.maxSessions() + " sessions are open, the most allowed; end one with DELETE or wait for idle ones to expire");
+                HttpWire.error(ex, 503, SERVER_ERROR, message.get("id"), "Service Unavailable: " + limits.maxSessions() + " sessions are open, the most allowed; end one with DELETE or wait for idle ones to expire");
                 return;
             }
             Map<String, Object> last = null;
@@ -209,14 +212,12 @@ public final class HttpTransport {
         HttpSessions.Entry entry = session(ex, sessionId);
         if (entry == null) return;
         if (version != null && !Rpc.LEGACY_VERSIONS.contains(version)) {
-            error(ex, 400, SERVER_ERROR, null, "Bad Request: Unsupported protocol version: " + version + " (supported versions: " + String.join(", ", Rpc.ALL_VERSIONS) + ")");
+            HttpWire.error(ex, 400, SERVER_ERROR, null, "Bad Request: Unsupported protocol version: " + version + " (supported versions: " + String.join(", ", Rpc.ALL_VERSIONS) + ")");
             return;
         }
         entry.begin();
         try {
-            String negotiated = entry.session.protocolVersion();
-            boolean priming = negotiated != null && negotiated.compareTo("2025-11-25") >= 0;   // priming events arrived in 2025-11-25
-            answer(ex, message, request, entry.session, entry, new Reply(false, entry.id, priming, false, false));
+            answer(ex, message, request, entry.session, entry, new Reply(false, entry.id, primes(entry), false, false));
             if (Rpc.CANCELLED.equals(method) && message.get("params") instanceof Map<?, ?> p) entry.cancelled(p.get("requestId"));
         } finally {
             entry.end();
@@ -244,7 +245,7 @@ public final class HttpTransport {
     private static Map<String, Object> accepted(HttpExchange ex, LinkedBlockingQueue<Map<String, Object>> queue) throws IOException {
         Map<String, Object> error = queue.poll();   // an invalid message is answered at once, a valid one never
         if (error == null) ex.sendResponseHeaders(202, -1);
-        else json(ex, 400, error);
+        else HttpWire.json(ex, 400, error);
         return null;
     }
 
@@ -252,7 +253,7 @@ public final class HttpTransport {
         Map<String, Object> next = poll(queue);
         if (next != null && next != HttpSessions.ENDED && isFinal(next)) {
             if (how.sessionId() != null && (!how.initialize() || next.containsKey("result"))) ex.getResponseHeaders().set(SESSION, how.sessionId());
-            json(ex, status(next, how), next);
+            HttpWire.json(ex, status(next, how), next);
             return next;
         }
         var h = ex.getResponseHeaders();
@@ -281,17 +282,17 @@ public final class HttpTransport {
     private void get(HttpExchange ex) throws IOException {
         var headers = ex.getRequestHeaders();
         if (Rpc.MODERN_VERSION.equals(ModernHeaders.trimmed(headers, ModernHeaders.VERSION))) {
-            methodNotAllowed(ex, "POST", "MCP 2026-07-28 has no GET stream; POST each request");
+            HttpWire.methodNotAllowed(ex, "POST", "MCP 2026-07-28 has no GET stream; POST each request");
             return;
         }
-        if (!accepts(headers.getFirst("Accept"), "text/event-stream")) {
-            error(ex, 406, SERVER_ERROR, null, "Not Acceptable: a GET stream needs Accept: text/event-stream");
+        if (!HttpWire.accepts(headers.getFirst("Accept"), "text/event-stream")) {
+            HttpWire.error(ex, 406, SERVER_ERROR, null, "Not Acceptable: a GET stream needs Accept: text/event-stream");
             return;
         }
         HttpSessions.Entry entry = session(ex, headers.getFirst(SESSION));
         if (entry == null) return;
         if (!entry.openStream()) {
-            error(ex, 409, SERVER_ERROR, null, "Conflict: this session already has a GET stream open; close it first");
+            HttpWire.error(ex, 409, SERVER_ERROR, null, "Conflict: this session already has a GET stream open; close it first");
             return;
         }
         try {
@@ -302,7 +303,7 @@ public final class HttpTransport {
             ex.sendResponseHeaders(200, 0);
             var sse = new SseStream(ex.getResponseBody());
             // hearth sends nothing unprompted yet, so the stream carries keep-alives until the session or the client ends it
-            boolean open = sse.prime();
+            boolean open = !primes(entry) || sse.prime();
             while (open && !entry.awaitEnd(limits.keepAlive())) open = sse.keepAlive();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -314,7 +315,7 @@ public final class HttpTransport {
     private void delete(HttpExchange ex) throws IOException {
         var headers = ex.getRequestHeaders();
         if (Rpc.MODERN_VERSION.equals(ModernHeaders.trimmed(headers, ModernHeaders.VERSION))) {
-            methodNotAllowed(ex, "POST", "MCP 2026-07-28 has no sessions to delete");
+            HttpWire.methodNotAllowed(ex, "POST", "MCP 2026-07-28 has no sessions to delete");
             return;
         }
         HttpSessions.Entry entry = session(ex, headers.getFirst(SESSION));
@@ -326,13 +327,19 @@ public final class HttpTransport {
     /** The session the request names, or null after answering 400 (none named) or 404 (unknown or ended). */
     private HttpSessions.Entry session(HttpExchange ex, String id) throws IOException {
         if (id == null) {
-            error(ex, 400, SERVER_ERROR, null, "Bad Request: Mcp-Session-Id header is required; send initialize first "
+            HttpWire.error(ex, 400, SERVER_ERROR, null, "Bad Request: Mcp-Session-Id header is required; send initialize first "
                     + "(or, for MCP 2026-07-28, put the protocol version in params._meta)");
             return null;
         }
         HttpSessions.Entry entry = sessions.find(id.strip());
-        if (entry == null) error(ex, 404, SESSION_NOT_FOUND, null, "Session not found: it was ended or expired; send initialize again");
+        if (entry == null) HttpWire.error(ex, 404, SESSION_NOT_FOUND, null, "Session not found: it was ended or expired; send initialize again");
         return entry;
+    }
+
+    /** Priming events arrived in 2025-11-25; older clients may choke on an event with empty data. */
+    private static boolean primes(HttpSessions.Entry entry) {
+        String negotiated = entry.session.protocolVersion();
+        return negotiated != null && negotiated.compareTo("2025-11-25") >= 0;
     }
 
     private Map<String, Object> poll(LinkedBlockingQueue<Map<String, Object>> queue) {
@@ -360,54 +367,5 @@ public final class HttpTransport {
 
     private static boolean isId(Object id) {
         return id instanceof String || id instanceof Long;
-    }
-
-    /** The body, or null when it is over the cap; then up to another cap's worth is read and dropped, so the 413 reaches the client. */
-    private byte[] readBody(HttpExchange ex) throws IOException {
-        String length = ex.getRequestHeaders().getFirst("Content-Length");
-        boolean tooLong = length != null && length.strip().matches("\\d{1,18}") && Long.parseLong(length.strip()) > limits.maxBodyBytes();
-        byte[] body = tooLong ? new byte[0] : ex.getRequestBody().readNBytes(limits.maxBodyBytes() + 1);
-        if (!tooLong && body.length <= limits.maxBodyBytes()) return body;
-        for (long left = limits.maxBodyBytes(); left > 0; ) {   // unread bytes at close make TCP reset the connection, losing the answer
-            long skipped = ex.getRequestBody().skip(left);
-            if (skipped <= 0) break;
-            left -= skipped;
-        }
-        ex.getResponseHeaders().set("Connection", "close");
-        return null;
-    }
-
-    private static boolean isJson(String contentType) {
-        return contentType != null && contentType.split(";")[0].strip().equalsIgnoreCase("application/json");
-    }
-
-    /** Whether an Accept header admits a media type, directly or through * / * or type/ *. */
-    private static boolean accepts(String accept, String type) {
-        if (accept == null) return false;
-        for (String range : accept.split(",")) {
-            String r = range.split(";")[0].strip().toLowerCase(java.util.Locale.ROOT);
-            if (r.equals(type) || r.equals("*/*") || r.equals(type.substring(0, type.indexOf('/') + 1) + "*")) return true;
-        }
-        return false;
-    }
-
-    private static void methodNotAllowed(HttpExchange ex, String allow, String why) throws IOException {
-        ex.getResponseHeaders().set("Allow", allow);
-        error(ex, 405, SERVER_ERROR, null, "Method Not Allowed: " + why);
-    }
-
-    private static void error(HttpExchange ex, int status, int code, Object id, String message) {
-        try {
-            json(ex, status, Rpc.error(id, code, message, null));
-        } catch (IOException e) {
-            // the client went away; nothing is left to tell it
-        }
-    }
-
-    private static void json(HttpExchange ex, int status, Map<String, Object> body) throws IOException {
-        byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        ex.getResponseBody().write(bytes);
     }
 }
