@@ -8,14 +8,19 @@ import hearth.mcp.McpServer;
 import hearth.mcp.Tool;
 import hearth.mcp.ToolResult;
 import hearth.tools.Registry;
+import hearth.transport.HttpTransport;
 import hearth.transport.StdioTransport;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.BindException;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 // argv → the stdio server (default) or a one-shot command; exit codes 0 ok, 1 usage or tool error,
@@ -52,7 +57,7 @@ public final class Main {
         }
         switch (options.command()) {
             case "call": return call(server, options, out, err);
-            default: return serve(server, in, out, err);
+            default: return options.has("--http") ? serveHttp(server, config, options, err) : serve(server, in, out, err);
         }
     }
 
@@ -75,6 +80,35 @@ public final class Main {
             err.println("error: cannot read stdin: " + e.getMessage());
             return CANNOT_START;
         }
+    }
+
+    private static int serveHttp(McpServer server, Config config, Options options, PrintStream err) {
+        String host = options.flag("--host", "127.0.0.1");
+        int port = Integer.parseInt(options.flag("--port", String.valueOf(Config.HTTP_DEFAULT_PORT)));
+        var origins = options.flags().getOrDefault("--allow-origin", List.of()).stream()
+                .flatMap(o -> Arrays.stream(o.split(","))).map(String::strip).filter(o -> !o.isEmpty()).toList();
+        HttpTransport http;
+        try {
+            http = new HttpTransport(server, host, port, config.get("auth_token"), origins, HttpTransport.Limits.DEFAULT);
+        } catch (BindException e) {
+            err.println("error: cannot listen on " + host + ":" + port + ": " + e.getMessage() + " (is another server using the port? pick one with --port, or --port 0 for any free one)");
+            return CANNOT_START;
+        } catch (UnknownHostException e) {
+            err.println("error: --host " + host + " is not an address of this machine (" + e.getMessage() + "); use 127.0.0.1 or an interface address");
+            return CANNOT_START;
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return CANNOT_START;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> { http.stop(); server.close(); }, "hearth-shutdown"));
+        http.start();
+        err.println("hearth: serving MCP at " + http.uri());   // scripts read the bound port from this line
+        try {
+            http.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return OK;
     }
 
     private static int call(McpServer server, Options options, PrintStream out, PrintStream err) {
@@ -116,6 +150,7 @@ public final class Main {
                 Usage:
                   java -jar hearth.jar [options]                     MCP server over stdio (what MCP clients start)
                   java -jar hearth.jar call TOOL [key=value ...]     run one tool, print its text (exit 1 on a tool error)
+                  java -jar hearth.jar serve --http [--port P]       MCP over Streamable HTTP at http://127.0.0.1:P/mcp
                   java -jar hearth.jar --help | --version
 
                 Examples:

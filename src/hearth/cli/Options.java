@@ -17,12 +17,21 @@ record Options(String command, Map<String, String> settings, Map<String, List<St
     record Flag(String name, boolean takesValue, String help) {}
 
     // Each command's own flags; settings flags (--base-url, --model, ...) come from Config.SETTINGS.
-    static final Map<String, List<Flag>> COMMAND_FLAGS = Map.of();
+    static final Map<String, List<Flag>> COMMAND_FLAGS = Map.of("serve", List.of(
+            new Flag("--http", false, "serve MCP over Streamable HTTP at /mcp instead of stdio"),
+            new Flag("--host", true, "address to listen on with --http (default 127.0.0.1; others need --auth)"),
+            new Flag("--port", true, "port to listen on with --http (default " + Config.HTTP_DEFAULT_PORT + "; 0 picks a free one)"),
+            new Flag("--allow-origin", true, "a browser Origin allowed besides localhost, e.g. https://app.example (repeatable)")));
 
     Options {
         require(COMMANDS.contains(command), "unknown command: " + command + " (try --help)");
         require(command.equals("call") || rest.isEmpty(), "unexpected argument: " + (rest.isEmpty() ? "" : rest.get(0)) + " (try --help)");
         require(!command.equals("call") || help || version || !rest.isEmpty(), "call needs a tool name: call TOOL [key=value ...] (try --help)");
+        for (String name : List.of("--host", "--port", "--allow-origin")) {
+            require(!flags.containsKey(name) || flags.containsKey("--http"), name + " needs --http (try --help)");
+        }
+        String port = flags.containsKey("--port") ? flags.get("--port").get(flags.get("--port").size() - 1) : "0";
+        require(port.matches("\\d{1,5}") && Integer.parseInt(port) <= 65535, "--port must be a number from 0 to 65535, got '" + port + "'");
         for (String arg : command.equals("call") && rest.size() > 1 ? rest.subList(1, rest.size()) : List.<String>of()) {
             require(arg.indexOf('=') > 0, "expected key=value after the tool name, got '" + arg + "'");
         }

@@ -67,6 +67,15 @@ public final class Config {
     public static final int MAX_REPLY_CHARS = 4 * 1024 * 1024;   // one model reply; a runaway generation stops here
     public static final int PROBE_MILLIS = 1500;                 // each port/kind probe; a local server answers in a few ms
 
+    // HTTP transport (serve --http). Each bounds what a network client controls.
+    public static final int HTTP_DEFAULT_PORT = 8931;            // clear of the backends' 1234, 8000, 8080, 11434
+    public static final int MAX_HTTP_BODY_BYTES = 4 * 1024 * 1024; // one POSTed message; prompts are text, 4 MiB is plenty
+    public static final int MAX_HTTP_SESSIONS = 256;             // legacy-era sessions alive at once; each holds a little state
+    public static final int HTTP_SESSION_IDLE_MINUTES = 30;      // a session nobody used for this long is ended (404 after)
+    public static final int SSE_KEEPALIVE_SECONDS = 15;          // comment lines keep proxies from closing a quiet stream
+                                                                 // and reveal a client that has gone (a write fails)
+    public static final int MAX_HTTP_THREADS = 256;              // exchanges served at once; SSE streams hold one each
+
     private final Map<String, Value> values = new ConcurrentHashMap<>();
     private final Path home;
 
