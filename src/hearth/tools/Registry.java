@@ -1,6 +1,7 @@
 package hearth.tools;
 
 import hearth.config.Config;
+import hearth.install.Bundle;
 import hearth.mcp.McpServer;
 import hearth.mcp.Prompt;
 import hearth.mcp.Resource;
@@ -19,7 +20,8 @@ public final class Registry {
         tools.addAll(ConfigTools.all(config));
         var resources = new ArrayList<Resource>();
         resources.addAll(ConfigTools.resources(config));
-        return new McpServer(select(tools, config), List.<Prompt>of(), resources);
+        List<Prompt> prompts = Bundle.prompts();  // commands/*.md, the same text as the slash commands
+        return new McpServer(select(tools, config), prompts, resources);
     }
 
     /** Applies HEARTH_TOOLS and HEARTH_CHAT_TOOL_NAME; an unknown name in HEARTH_TOOLS cannot start. */
