@@ -59,8 +59,8 @@ record Launch(String java, List<String> flags, Path jar) {
     }
 
     /**
-     * Trains an AOT cache at `aot` with a short MCP session; null when it fails (the start is then
-     * only a little slower). Flags must match the ones the client will use, or the JVM ignores the cache.
+     * Trains an AOT cache at `aot` with a short MCP session. Returns null on success, else why it
+     * failed (hearth then starts without a cache, only a little slower). Flags must match the ones the client will use, or the JVM ignores the cache.
      */
     static String trainAot(String java, List<String> baseFlags, Path jar, Path aot, Path hearthHome) throws IOException {
         Path input = Files.createTempFile(hearthHome, "aot-training", ".jsonl");
