@@ -1,6 +1,9 @@
 package hearth.cli;
 
 import hearth.config.Config;
+import hearth.install.Doctor;
+import hearth.install.InstallException;
+import hearth.install.Installer;
 import hearth.json.Json;
 import hearth.json.JsonException;
 import hearth.mcp.Call;
@@ -57,6 +60,7 @@ public final class Main {
         }
         switch (options.command()) {
             case "call": return call(server, options, out, err);
+            case "install": case "uninstall": case "doctor": return install(options, config, out, err, env, userHome);
             default: return options.has("--http") ? serveHttp(server, config, options, err) : serve(server, in, out, err);
         }
     }
@@ -135,6 +139,42 @@ public final class Main {
         return result.isError() ? USAGE_OR_TOOL_ERROR : OK;
     }
 
+    // install, uninstall and doctor: the world (HOME, env, OS, this jar) is passed in, never looked up inside
+    private static int install(Options options, Config config, PrintStream out, PrintStream err, Map<String, String> env, Path userHome) {
+        Path project = Path.of(options.flag("--project", System.getProperty("user.dir"))).toAbsolutePath();
+        try {
+            if (options.command().equals("doctor")) return new Doctor(config, userHome, project, env, System.getProperty("os.name"), out).run() ? OK : USAGE_OR_TOOL_ERROR;
+            var entryEnv = new LinkedHashMap<String, String>();  // what the server needs, written into the entry: Codex and Gemini do not pass the user's env
+            for (Config.Setting s : Config.SETTINGS) {
+                if (options.settings().containsKey(s.key()) && !s.key().equals("home")) entryEnv.put(s.env().get(0), options.settings().get(s.key()));
+            }
+            if (!config.value("home").source().equals("default")) entryEnv.put("HEARTH_HOME", config.home().toString());
+            String jar = options.flag("--jar", null);
+            var request = new Installer.Request(options.flag("--client", "claude-code"), options.flag("--scope", "user"), project,
+                    options.flag("--name", "hearth"), jar != null ? Path.of(jar).toAbsolutePath() : runningJar(), entryEnv,
+                    options.settings().containsKey("model_file"), options.has("--with-commands") || options.has("--full"),
+                    options.has("--with-scripts") || options.has("--full"), options.has("--dry-run"));
+            var installer = new Installer(userHome, config.home(), env, System.getProperty("os.name"), out);
+            if (options.command().equals("install")) installer.install(request);
+            else installer.uninstall(request);
+            return OK;
+        } catch (InstallException | IllegalArgumentException | IOException e) {
+            err.println("error: " + e.getMessage());
+            return CANNOT_START;
+        }
+    }
+
+    /** The jar this JVM runs from, or null when it runs from classes (tests, the source launcher). */
+    private static Path runningJar() {
+        try {
+            var source = Main.class.getProtectionDomain().getCodeSource();
+            Path path = source == null ? null : Path.of(source.getLocation().toURI());
+            return path != null && java.nio.file.Files.isRegularFile(path) ? path : null;
+        } catch (java.net.URISyntaxException | SecurityException e) {
+            return null;
+        }
+    }
+
     private static Object parseArgument(String key, String value) {
         try {
             return Json.parse(value);
@@ -151,10 +191,14 @@ public final class Main {
                   java -jar hearth.jar [options]                     MCP server over stdio (what MCP clients start)
                   java -jar hearth.jar call TOOL [key=value ...]     run one tool, print its text (exit 1 on a tool error)
                   java -jar hearth.jar serve --http [--port P]       MCP over Streamable HTTP at http://127.0.0.1:P/mcp
+                  java -jar hearth.jar install [--client C] [...]    register hearth with an MCP client (copies the jar to ~/.hearth)
+                  java -jar hearth.jar uninstall [--client C]        remove that registration, nothing else
+                  java -jar hearth.jar doctor                        config, backend, models, and which clients have hearth (exit 1 on a problem)
                   java -jar hearth.jar --help | --version
 
                 Examples:
                   java -jar hearth.jar call get_config
+                  java -jar hearth.jar install --client codex --base-url http://127.0.0.1:11434 --dry-run
                   HEARTH_BASE_URL=http://127.0.0.1:11434 java -jar hearth.jar
 
                 Options (each also read from the environment; a flag wins over the environment,

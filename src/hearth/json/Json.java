@@ -36,6 +36,13 @@ public final class Json {
         return out.toString();
     }
 
+    /** Indented JSON for files people read and edit, as JSON.stringify(value, null, indent) writes it. */
+    public static String pretty(Object value, String indent) {
+        var out = new StringBuilder();
+        JsonWriter.writePretty(value, indent, "", out);
+        return out.toString();
+    }
+
     /** Parses a text that must hold an object, as tool schemas and config files do. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> parseObject(String text) {

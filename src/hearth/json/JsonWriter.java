@@ -25,6 +25,33 @@ final class JsonWriter {
         else throw new JsonException("Expected a JSON value (Map, List, String, Number, Boolean or null), found " + value.getClass().getName());
     }
 
+    /** Multi-line output for files people read (client configs): `indent` per level, "key": value. */
+    static void writePretty(Object value, String indent, String prefix, StringBuilder out) {
+        if (value instanceof Map<?, ?> map && !map.isEmpty()) {
+            out.append("{\n");
+            int i = 0;
+            for (var entry : map.entrySet()) {
+                if (!(entry.getKey() instanceof String key)) throw new JsonException("Expected a String object key, found " + entry.getKey());
+                out.append(prefix).append(indent);
+                writeString(key, out);
+                out.append(": ");
+                writePretty(entry.getValue(), indent, prefix + indent, out);
+                out.append(++i < map.size() ? ",\n" : "\n");
+            }
+            out.append(prefix).append('}');
+        } else if (value instanceof List<?> list && !list.isEmpty()) {
+            out.append("[\n");
+            for (int i = 0; i < list.size(); i++) {
+                out.append(prefix).append(indent);
+                writePretty(list.get(i), indent, prefix + indent, out);
+                out.append(i + 1 < list.size() ? ",\n" : "\n");
+            }
+            out.append(prefix).append(']');
+        } else {
+            write(value, out);
+        }
+    }
+
     private static void writeObject(Map<?, ?> map, StringBuilder out) {
         out.append('{');
         boolean first = true;

@@ -2,6 +2,7 @@ package hearth.tools;
 
 import hearth.backend.Backend;
 import hearth.config.Config;
+import hearth.install.Bundle;
 import hearth.mcp.McpServer;
 import hearth.mcp.Prompt;
 import hearth.mcp.Resource;
@@ -26,7 +27,8 @@ public final class Registry {
         var resources = new ArrayList<Resource>();
         resources.addAll(ConfigTools.resources(config));
         resources.addAll(ModelTools.resources(config, backend));
-        return new McpServer(select(tools, config), List.<Prompt>of(), resources);
+        List<Prompt> prompts = Bundle.prompts();  // commands/*.md, the same text as the slash commands
+        return new McpServer(select(tools, config), prompts, resources);
     }
 
     /** Applies HEARTH_TOOLS and HEARTH_CHAT_TOOL_NAME; an unknown name in HEARTH_TOOLS cannot start. */

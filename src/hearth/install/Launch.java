@@ -1,0 +1,111 @@
+package hearth.install;
+
+import java.io.IOException;
+import java.lang.module.ModuleFinder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+// The command line a client runs: the absolute path of this JVM's java (GUI clients have no PATH),
+// flags that keep a JVM small and quick to start, and the installed jar. On JDK 25+ it also trains
+// an AOT cache (JEP 514/515) once, at install, so each start skips class loading and linking.
+record Launch(String java, List<String> flags, Path jar) {
+    static final String VECTOR_MODULE = "jdk.incubator.vector";  // the engine's fast kernels need it
+    static final int AOT_MIN_FEATURE = 25;                          // -XX:AOTCacheOutput arrived in JDK 25
+    static final int AOT_TRAINING_SECONDS = 60;
+
+    // A training run's workload: a whole MCP session, so the classes a client's start needs are cached.
+    private static final String TRAINING_SESSION = String.join("\n",
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"hearth-install\",\"version\":\"1\"}}}",
+            "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+            "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}",
+            "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"prompts/list\"}",
+            "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}") + "\n";
+
+    List<String> args() {
+        var args = new ArrayList<>(flags);
+        args.add("-jar");
+        args.add(jar.toString());
+        return args;
+    }
+
+    /** The flags for this JVM. `engine`: hearth runs a model itself, so keep the optimising JIT. */
+    static List<String> flags(boolean engine, Path aotCache) {
+        var flags = new ArrayList<String>();
+        flags.add("-XX:+UseSerialGC");                        // one small heap, no GC threads: a tool server idles
+        if (!engine) flags.add("-XX:TieredStopAtLevel=1");    // C1 only: faster start; the work is waiting on HTTP
+        flags.add("-Xss512k");                                // thread stacks; the JSON parser caps nesting at 1000
+        flags.add("-XX:+UseCompressedOops");
+        if (ModuleFinder.ofSystem().find(VECTOR_MODULE).isPresent()) {
+            flags.add("--add-modules");
+            flags.add(VECTOR_MODULE);
+        }
+        if (aotCache != null) flags.add("-XX:AOTCache=" + aotCache);
+        return flags;
+    }
+
+    /** This JVM's java executable, absolute. */
+    static String currentJava() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", isWindows() ? "java.exe" : "java").toString());
+    }
+
+    static boolean aotSupported() {
+        return Runtime.version().feature() >= AOT_MIN_FEATURE;
+    }
+
+    /**
+     * Trains an AOT cache at `aot` with a short MCP session. Returns null on success, else why it
+     * failed (hearth then starts without a cache, only a little slower). Flags must match the ones the client will use, or the JVM ignores the cache.
+     */
+    static String trainAot(String java, List<String> baseFlags, Path jar, Path aot, Path hearthHome) throws IOException {
+        Path input = Files.createTempFile(hearthHome, "aot-training", ".jsonl");
+        Path log = hearthHome.resolve("aot-training.log");
+        try {
+            Files.writeString(input, TRAINING_SESSION, StandardCharsets.UTF_8);
+            var command = new ArrayList<String>(List.of(java));
+            command.addAll(baseFlags);
+            command.add("-XX:AOTCacheOutput=" + aot);
+            command.add("-jar");
+            command.add(jar.toString());
+            var builder = new ProcessBuilder(command).redirectInput(input.toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(false).redirectError(log.toFile());
+            builder.environment().put("HEARTH_HOME", hearthHome.toString());
+            Process process = builder.start();
+            if (!process.waitFor(AOT_TRAINING_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return "the training run took over " + AOT_TRAINING_SECONDS + " s (log: " + log + ")";
+            }
+            if (process.exitValue() != 0 || !Files.isRegularFile(aot)) return "the training run failed (exit " + process.exitValue() + ", log: " + log + ")";
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } finally {
+            Files.deleteIfExists(input);
+        }
+    }
+
+    /** The command as one line a person can paste into a POSIX shell: words with spaces or quotes are quoted. */
+    String display() {
+        var words = new ArrayList<String>();
+        words.add(java);
+        words.addAll(args());
+        var out = new StringBuilder();
+        for (String w : words) out.append(out.length() > 0 ? " " : "").append(quote(w));
+        return out.toString();
+    }
+
+    static String quote(String word) {
+        if (!word.isEmpty() && word.matches("[A-Za-z0-9_./:=+,@%-]+")) return word;
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    static boolean isWindows() {
+        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+    }
+}

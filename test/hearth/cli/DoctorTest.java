@@ -1,0 +1,82 @@
+package hearth.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+// doctor against a loopback backend that answers as Ollama does, and against a stopped one; the
+// clients section finds what install wrote, with the jar it points at.
+class DoctorTest {
+    @TempDir Path home;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+    private HttpServer backend;
+
+    @AfterEach
+    void stop() {
+        if (backend != null) backend.stop(0);
+    }
+
+    @Test
+    void doctor_reachableBackend_modelsAndRegisteredClients() throws Exception {
+        String url = start();
+        assertEquals(0, run(Map.of(), "install", "--client", "cursor", "--jar", InstallTest.JAR.toString()), err());
+        assertEquals(0, run(Map.of(), "install", "--client", "codex", "--jar", InstallTest.JAR.toString()), err());
+        assertEquals(0, run(Map.of("HEARTH_BASE_URL", url + "/v1/"), "doctor", "--project", home.resolve("p").toString()), out() + err());
+        String report = out();
+        assertTrue(report.contains("base_url         " + url + "/v1/  (env HEARTH_BASE_URL)"), report);
+        assertTrue(report.contains(url + ": reachable, Ollama 0.9.1, "), report);
+        assertTrue(report.contains("models (2): qwen3:8b, llama3.2:3b"), report);
+        String jar = home.resolve(".hearth/hearth.jar").toString();
+        assertTrue(report.contains("cursor (user)              " + home.resolve(".cursor/mcp.json") + ": hearth → " + jar + "\n"), report);
+        assertTrue(report.contains("codex (user)               " + home.resolve(".codex/config.toml") + ": hearth → " + jar + "\n"), report);
+        assertTrue(report.contains("gemini (user)              -"), report);
+    }
+
+    @Test
+    void doctor_backendDown_exits1_andSaysWhatToDo() throws Exception {
+        String url = start();
+        backend.stop(0);
+        backend = null;
+        assertEquals(1, run(Map.of("HEARTH_BASE_URL", url), "doctor"));
+        assertTrue(out().contains(url + ": cannot reach " + url + "/v1/models"), out());
+        assertTrue(out().contains("No backend answered. Start one"), out());
+    }
+
+    private String start() throws Exception {
+        backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        backend.createContext("/", exchange -> {
+            try (exchange) {
+                String path = exchange.getRequestURI().getPath();
+                String reply = path.equals("/v1/models") ? "{\"object\":\"list\",\"data\":[{\"id\":\"qwen3:8b\"},{\"id\":\"llama3.2:3b\"}]}"
+                        : path.equals("/api/version") ? "{\"version\":\"0.9.1\"}" : "404 page not found";
+                byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(reply.startsWith("404") ? 404 : 200, bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
+        });
+        backend.start();
+        return "http://127.0.0.1:" + backend.getAddress().getPort();
+    }
+
+    private int run(Map<String, String> env, String... args) {
+        out.reset();
+        err.reset();
+        return Main.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), new HashMap<>(env), home);
+    }
+
+    private String out() { return out.toString(StandardCharsets.UTF_8); }
+    private String err() { return err.toString(StandardCharsets.UTF_8); }
+}

@@ -1,0 +1,84 @@
+package hearth.install;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import hearth.json.Json;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+// The pieces under install, one case per line: client paths per OS and env, TOML editing and its
+// errors, Windows paths in TOML and JSON, JSONC blanking that keeps line:column.
+class ConfigFormatsTest {
+    private static final Path HOME = Path.of("/home/me"), PROJECT = Path.of("/work/p");
+
+    @Test
+    void configFile_perOsAndEnvironment() {
+        assertPath("/home/me/Library/Application Support/Claude/claude_desktop_config.json", Client.CLAUDE_DESKTOP, "user", Map.of(), "Mac OS X");
+        assertPath("C:\\Users\\me\\AppData\\Roaming/Claude/claude_desktop_config.json", Client.CLAUDE_DESKTOP, "user", Map.of("APPDATA", "C:\\Users\\me\\AppData\\Roaming"), "Windows 11");
+        assertPath("/home/me/.config/Claude/claude_desktop_config.json", Client.CLAUDE_DESKTOP, "user", Map.of(), "Linux");
+        assertPath("/x/Claude/claude_desktop_config.json", Client.CLAUDE_DESKTOP, "user", Map.of("XDG_CONFIG_HOME", "/x"), "Linux");
+        assertPath("/home/me/Library/Application Support/Code/User/mcp.json", Client.VSCODE, "user", Map.of(), "Mac OS X");
+        assertPath("/work/p/.vscode/mcp.json", Client.VSCODE, "project", Map.of(), "Linux");
+        assertPath("/c/.claude.json", Client.CLAUDE_CODE, "user", Map.of("CLAUDE_CONFIG_DIR", "/c"), "Linux");
+        assertPath("/g/.gemini/settings.json", Client.GEMINI, "user", Map.of("GEMINI_CLI_HOME", "/g"), "Linux");
+        assertPath("/work/p/.codex/config.toml", Client.CODEX, "project", Map.of(), "Linux");
+        assertPath("/home/me/.lmstudio/mcp.json", Client.LMSTUDIO, "user", Map.of(), "Windows 11");
+    }
+
+    @Test
+    void toml_windowsPathsAndQuotes_areEscaped_andReadBack() {
+        String block = TomlConfig.block("hearth", "C:\\Program Files\\Java\\bin\\java.exe", List.of("-jar", "C:\\Users\\A \"B\"\\.hearth\\hearth.jar"), Map.of(), 30, 600);
+        assertTrue(block.contains("command = \"C:\\\\Program Files\\\\Java\\\\bin\\\\java.exe\"\n"), block);
+        assertTrue(block.contains("\"C:\\\\Users\\\\A \\\"B\\\"\\\\.hearth\\\\hearth.jar\"]"), block);
+        assertTrue(TomlConfig.parse(block, "hearth").has("hearth"));
+        String json = Json.write(Installer.entry(Client.CURSOR, new Launch("C:\\j\\java.exe", List.of(), Path.of("C:\\h\\hearth.jar")), Map.of()));
+        assertTrue(json.contains("\"command\":\"C:\\\\j\\\\java.exe\""), json);
+    }
+
+    @Test
+    void toml_replaceInPlace_keepsNeighbours() {
+        String before = "a = 1\n\n[mcp_servers.hearth]\ncommand = \"old\"\n\n[mcp_servers.hearth.env]\nX = \"1\"\n\n# about b\n[b]\nc = 2\n";
+        String after = TomlConfig.parse(before, "hearth").put("hearth", "[mcp_servers.hearth]\ncommand = \"new\"\n");
+        assertEquals("a = 1\n\n[mcp_servers.hearth]\ncommand = \"new\"\n\n# about b\n[b]\nc = 2\n", after);
+        assertEquals("a = 1\n\n# about b\n[b]\nc = 2\n", TomlConfig.parse(after, "hearth").remove("hearth"));
+    }
+
+    @Test
+    void toml_errors_nameLineAndColumn() {
+        assertTomlError("a = \n", "Expected a value (a \"string\", number, true/false, date, [array] or {table}), found end of line at 1:5");
+        assertTomlError("a = \"x\n", "Expected closing \", found end of line at 1:7");
+        assertTomlError("a = [1, 2\nb = 3\n", "Expected ',' or ']' in the array, found 'b' at 2:1");
+        assertTomlError("a = 1 b\n", "Expected end of line, found 'b' at 1:7");
+        assertTomlError("p = \"C:\\Users\"\n", "Expected a valid escape");
+        assertTomlError("[mcp_servers]\nhearth = { command = \"x\" }\n", "install does not edit");
+        assertTomlError("mcp_servers.hearth.command = \"x\"\n", "install does not edit");
+    }
+
+    @Test
+    void toml_validFiles_parse() {
+        for (String ok : List.of("", "# only a comment\n", "a = 'C:\\x'\nb = \"\"\"\nmulti\n\"\"\"\nc = 1979-05-27T07:32:00Z\nd = [[1, 2], ['x']]\n[[arr]]\ne = -1.5e3\n",
+                "t = { x = 1, y = \"two\" }\nu = true\nv = 0x1F\nw = 1979-05-27 07:32:00\r\n")) {
+            assertDoesNotThrow(() -> TomlConfig.parse(ok, "hearth"), ok);
+        }
+    }
+
+    @Test
+    void jsonc_commentsAndTrailingCommasBlanked_positionsKept() {
+        String in = "{ // c\n \"a\": [1, 2,], /* b\n */ \"s\": \"// not a comment\",\n}";
+        String out = JsonConfig.blankComments(in);
+        assertEquals(in.length(), out.length());
+        assertEquals(Json.obj("a", Json.arr(1L, 2L), "s", "// not a comment"), new LinkedHashMap<>(Json.parseObject(out)));
+    }
+
+    private static void assertPath(String expected, Client client, String scope, Map<String, String> env, String os) {
+        assertEquals(Path.of(expected), client.configFile(scope, HOME, PROJECT, env, os));
+    }
+
+    private static void assertTomlError(String toml, String message) {
+        var e = assertThrows(IllegalArgumentException.class, () -> TomlConfig.parse(toml, "hearth"));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+}
