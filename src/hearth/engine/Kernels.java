@@ -1,12 +1,12 @@
 // Scalar dot products of one weight row (read straight from the mapped bytes, block by block)
 // with a prepared Input, and row dequantisation for embedding lookups. Block layouts follow
 // ggml-common.h; the float summation order follows ggml's x86 kernels where it is cheap to do so
-// (vec_dot_f16's four accumulators, vec_dot_q8_0_q8_0's eight lanes). VectorKernels is the fast twin.
+// (vec_dot_f16's four accumulators, vec_dot_q8_0_q8_0's eight lanes).
 package hearth.engine;
 
 import java.nio.ByteBuffer;
 
-class Kernels {
+final class Kernels {
     static final byte[] IQ4_NL_VALUES = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
 
     /** Lanes per ggml SIMD register on this machine: 16 with AVX-512, 8 with AVX2 (GGML_F16_EPR). */
@@ -83,98 +83,119 @@ class Kernels {
         return hsum8(acc);
     }
 
-    /** Q4_0, Q5_0 and IQ4_NL against Q8_0: integer block sums, one float FMA per block. */
+    /** Q4_0, Q5_0 and IQ4_NL against Q8_0, in the lane order of the Q8_0 kernel (ggml AVX2). */
     float dotQ4(GgmlType type, ByteBuffer b, int off, Input x, int n) {
         byte[] q = x.quants;
-        float sum = 0;
+        float[] acc = new float[8];
+        int[] w = new int[32];
         int size = type.blockBytes;
         for (int blk = 0; blk < n / 32; blk++) {
             int p = off + blk * size;
-            int qs = p + (type == GgmlType.Q5_0 ? 6 : 2);
-            int qh = type == GgmlType.Q5_0 ? b.getInt(p + 2) : 0;
-            int s = 0;
-            for (int j = 0; j < 16; j++) {
-                int v = b.get(qs + j) & 0xff;
-                int lo = v & 0xf;
-                int hi = v >>> 4;
-                int x0;
-                int x1;
-                if (type == GgmlType.IQ4_NL) {
-                    x0 = IQ4_NL_VALUES[lo];
-                    x1 = IQ4_NL_VALUES[hi];
-                } else if (type == GgmlType.Q5_0) {
-                    x0 = (lo | (((qh >>> j) << 4) & 0x10)) - 16;
-                    x1 = (hi | ((qh >>> (j + 12)) & 0x10)) - 16;
-                } else {
-                    x0 = lo - 8;
-                    x1 = hi - 8;
-                }
-                s += x0 * q[blk * 32 + j] + x1 * q[blk * 32 + j + 16];
+            unpack4(type, b, p, w);
+            float d = Float16.toFloat(b.getShort(p)) * x.scales[blk];
+            for (int l = 0; l < 8; l++) {
+                int s = 0;
+                for (int k = 0; k < 4; k++) s += w[4 * l + k] * q[blk * 32 + 4 * l + k];
+                acc[l] = Math.fma(d, (float) s, acc[l]);
             }
-            sum = Math.fma(Float16.toFloat(b.getShort(p)) * x.scales[blk], (float) s, sum);
         }
-        return sum;
+        return hsum8(acc);
     }
 
-    /** Q4_K against Q8_K: per block d*Σ scale·(q4·q8) − dmin*Σ min·bsum. */
+    /** The 32 signed values of a Q4_0, Q5_0 or IQ4_NL block, in element order. */
+    static void unpack4(GgmlType type, ByteBuffer b, int p, int[] w) {
+        int qs = p + (type == GgmlType.Q5_0 ? 6 : 2);
+        int qh = type == GgmlType.Q5_0 ? b.getInt(p + 2) : 0;
+        for (int j = 0; j < 16; j++) {
+            int v = b.get(qs + j) & 0xff;
+            int lo = v & 0xf;
+            int hi = v >>> 4;
+            if (type == GgmlType.IQ4_NL) {
+                w[j] = IQ4_NL_VALUES[lo];
+                w[j + 16] = IQ4_NL_VALUES[hi];
+            } else if (type == GgmlType.Q5_0) {
+                w[j] = (lo | (((qh >>> j) << 4) & 0x10)) - 16;
+                w[j + 16] = (hi | ((qh >>> (j + 12)) & 0x10)) - 16;
+            } else {
+                w[j] = lo - 8;
+                w[j + 16] = hi - 8;
+            }
+        }
+    }
+
+    /**
+     * Q4_K against Q8_K as ggml's AVX2 kernel sums it: eight int lanes per block (lane l holds
+     * bytes 4l..4l+3 of each 32-byte chunk), one FMA per lane, and the mins in four lanes apart.
+     */
     float dotQ4_K(ByteBuffer b, int off, Input x, int n) {
         byte[] q = x.quants;
         int[] sc = new int[8];
         int[] mn = new int[8];
-        float sum = 0;
+        float[] acc = new float[8];
+        float[] accM = new float[4];
         for (int blk = 0; blk < n / 256; blk++) {
             int p = off + blk * 144;
             scalesK4(b, p + 4, sc, mn);
-            int sumi = 0;
-            int qbase = blk * 256;
-            for (int j = 0; j < 4; j++) {                    // 64 values: low nibbles then high nibbles
-                int lo = 0;
-                int hi = 0;
-                for (int l = 0; l < 32; l++) {
-                    int v = b.get(p + 16 + 32 * j + l) & 0xff;
-                    lo += (v & 0xf) * q[qbase + 64 * j + l];
-                    hi += (v >>> 4) * q[qbase + 64 * j + 32 + l];
-                }
-                sumi += sc[2 * j] * lo + sc[2 * j + 1] * hi;
-            }
-            int summ = 0;
-            for (int g = 0; g < 16; g++) summ += mn[g / 2] * x.sums[blk * 16 + g];
             float yd = x.scales[blk];
-            float d = Float16.toFloat(b.getShort(p)) * yd;
-            float dmin = Float16.toFloat(b.getShort(p + 2)) * yd;
-            sum += d * sumi - dmin * summ;
+            float d = yd * Float16.toFloat(b.getShort(p));
+            float dmin = -yd * Float16.toFloat(b.getShort(p + 2));
+            for (int m = 0; m < 4; m++) {
+                int[] s = x.sums;
+                int g = blk * 16 + 4 * m;
+                int prod = mn[2 * m] * (s[g] + s[g + 1]) + mn[2 * m + 1] * (s[g + 2] + s[g + 3]);
+                accM[m] = Math.fma(dmin, (float) prod, accM[m]);
+            }
+            int qb = blk * 256;
+            for (int l = 0; l < 8; l++) {
+                int sumi = 0;
+                for (int j = 0; j < 4; j++) {
+                    int lo = 0;
+                    int hi = 0;
+                    for (int k = 0; k < 4; k++) {
+                        int v = b.get(p + 16 + 32 * j + 4 * l + k) & 0xff;
+                        lo += (v & 0xf) * q[qb + 64 * j + 4 * l + k];
+                        hi += (v >>> 4) * q[qb + 64 * j + 32 + 4 * l + k];
+                    }
+                    sumi += sc[2 * j] * lo + sc[2 * j + 1] * hi;
+                }
+                acc[l] = Math.fma(d, (float) sumi, acc[l]);
+            }
         }
-        return sum;
+        return hsum8(acc) + ((accM[0] + accM[2]) + (accM[1] + accM[3]));
     }
 
-    /** Q6_K against Q8_K: per block d·Σ scale·(q6−32)·q8 over sixteen groups of 16. */
+    /** Q6_K against Q8_K in ggml's AVX2 lane order; the −32 offset is taken off per lane via bsums. */
     float dotQ6_K(ByteBuffer b, int off, Input x, int n) {
         byte[] q = x.quants;
-        float sum = 0;
+        float[] acc = new float[8];
         for (int blk = 0; blk < n / 256; blk++) {
             int p = off + blk * 210;
-            int sumi = 0;
-            for (int half = 0; half < 2; half++) {
-                int ql = p + 64 * half;
-                int qh = p + 128 + 32 * half;
-                int scp = p + 192 + 8 * half;
-                int y = blk * 256 + 128 * half;
-                int[] part = new int[8];
-                for (int l = 0; l < 32; l++) {
-                    int a = b.get(ql + l) & 0xff;
-                    int c = b.get(ql + l + 32) & 0xff;
-                    int h = b.get(qh + l) & 0xff;
-                    int is = l / 16;
-                    part[is] += ((a & 0xf) | ((h & 3) << 4)) * q[y + l] - 32 * q[y + l];
-                    part[is + 2] += ((c & 0xf) | (((h >>> 2) & 3) << 4)) * q[y + l + 32] - 32 * q[y + l + 32];
-                    part[is + 4] += ((a >>> 4) | (((h >>> 4) & 3) << 4)) * q[y + l + 64] - 32 * q[y + l + 64];
-                    part[is + 6] += ((c >>> 4) | (((h >>> 6) & 3) << 4)) * q[y + l + 96] - 32 * q[y + l + 96];
+            float d = x.scales[blk] * Float16.toFloat(b.getShort(p + 208));
+            for (int l = 0; l < 8; l++) {
+                int sumi = 0;
+                for (int j = 0; j < 2; j++) {
+                    int ql = p + 64 * j;
+                    int qh = p + 128 + 32 * j;
+                    int y = blk * 256 + 128 * j;
+                    for (int c = 0; c < 4; c++) {
+                        int scale = b.get(p + 192 + 2 * (4 * j + c) + (l >= 4 ? 1 : 0));
+                        int s = 0;
+                        for (int k = 0; k < 4; k++) {
+                            int e = 4 * l + k;                      // byte within the 32-byte chunk
+                            int lowByte = b.get(ql + (c & 1) * 32 + e) & 0xff;
+                            int h = b.get(qh + e) & 0xff;
+                            int v = (c < 2 ? lowByte & 0xf : lowByte >>> 4) | (((h >>> (2 * c)) & 3) << 4);
+                            s += v * q[y + 32 * c + e];
+                        }
+                        sumi += scale * s;
+                    }
                 }
-                for (int g = 0; g < 8; g++) sumi += b.get(scp + g) * part[g];
+                int g = blk * 16 + 2 * l;
+                sumi -= 32 * (x.sums[g] * b.get(p + 192 + 2 * l) + x.sums[g + 1] * b.get(p + 192 + 2 * l + 1));
+                acc[l] = Math.fma(d, (float) sumi, acc[l]);
             }
-            sum += Float16.toFloat(b.getShort(p + 208)) * x.scales[blk] * sumi;
         }
-        return sum;
+        return hsum8(acc);
     }
 
     /** hsum_float_8: (hi128 + lo128), then movehl, then movehdup. */
