@@ -1,7 +1,6 @@
 // Matrix times vectors, split by rows across a small fixed pool of daemon threads (one per core).
 // Each input vector is first converted to the weight's ggml vec_dot_type (see Input); the kernels
-// then read the weights block by block from the mapped file. Uses VectorKernels when the JVM has
-// jdk.incubator.vector, Kernels (scalar) otherwise.
+// then read the weights block by block from the mapped file with the scalar Kernels.
 package hearth.engine;
 
 import java.util.ArrayList;
@@ -26,13 +25,6 @@ final class Matmul {
             t.setDaemon(true);
             return t;
         }) : null;
-    }
-
-    /** The best kernels this JVM offers: the vector API ones when the module is present. */
-    static Kernels bestKernels() {
-        int lanes = VectorSupport.lanes();
-        Kernels vector = VectorSupport.kernels(lanes);
-        return vector != null ? vector : new Kernels(lanes);
     }
 
     /** out[t][r] = row r of w · x[t] (+ bias[r]), for every token t. */
