@@ -35,9 +35,11 @@ final class Matmul {
         for (int t = 0; t < x.length; t++) in[t] = Input.of(kind, x[t], 0, n);
         int rows = (int) w.rows();
         parallel(rows, (from, to) -> {
+            byte[] row = new byte[w.rowBytes];
             for (int r = from; r < to; r++) {
+                Kernels.read(w, r, row);
                 for (int t = 0; t < in.length; t++) {
-                    float v = kernels.dot(w, r, in[t]);
+                    float v = kernels.dot(w.type, row, in[t]);
                     out[t][r] = bias == null ? v : v + bias[r];
                 }
             }
