@@ -70,6 +70,11 @@ public final class Engine {
         return transformer.contextLength;
     }
 
+    /** Bytes held by the KV cache (F16 keys and values for every layer and position of the context). */
+    public long cacheBytes() {
+        return transformer.cacheBytes();
+    }
+
     Gguf gguf() {
         return gguf;
     }

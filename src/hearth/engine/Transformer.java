@@ -23,6 +23,11 @@ final class Transformer {
         this.scale = 1.0f / (float) Math.sqrt(model.headDim);
     }
 
+    long cacheBytes() {
+        long perLayer = 2L * keyCache[0].length + 2L * valueCache[0].length;   // F16: 2 bytes per value
+        return perLayer * model.layerCount;
+    }
+
     /**
      * Runs tokens at positions pos0, pos0+1, ... through the model, filling the KV cache, and
      * returns the logits of the last token.
