@@ -106,40 +106,90 @@ final class Kernels {
 
     /** Q4_0, Q5_0 and IQ4_NL against Q8_0, in the lane order of the Q8_0 kernel (ggml AVX2). */
     float dotQ4(GgmlType type, byte[] b, int off, Input x, int n) {
+        if (type == GgmlType.IQ4_NL) return dotIq4Nl(b, off, x, n);
         byte[] q = x.quants;
-        float[] acc = new float[8];
-        int[] w = new int[32];
+        float[] scales = x.scales;
+        boolean q5 = type == GgmlType.Q5_0;
         int size = type.blockBytes;
+        int bias = q5 ? 16 : 8;
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
         for (int blk = 0; blk < n / 32; blk++) {
             int p = off + blk * size;
-            unpack4(type, b, p, w);
-            float d = Float16.toFloat(getShort(b, p)) * x.scales[blk];
-            for (int l = 0; l < 8; l++) {
-                int s = 0;
-                for (int k = 0; k < 4; k++) s += w[4 * l + k] * q[blk * 32 + 4 * l + k];
-                acc[l] = Math.fma(d, (float) s, acc[l]);
-            }
+            int qh = q5 ? getInt(b, p + 2) : 0;
+            int qs = p + (q5 ? 6 : 2);
+            int y = blk * 32;
+            float d = Float16.toFloat(getShort(b, p)) * scales[blk];
+            int v0 = getInt(b, qs);              // lanes 0 and 4: bytes 0-3, low then high nibbles
+            int v1 = getInt(b, qs + 4);
+            int v2 = getInt(b, qs + 8);
+            int v3 = getInt(b, qs + 12);
+            a0 = Math.fma(d, (float) lane4(v0, 0, qh, 0, bias, q, y), a0);
+            a1 = Math.fma(d, (float) lane4(v1, 0, qh, 4, bias, q, y), a1);
+            a2 = Math.fma(d, (float) lane4(v2, 0, qh, 8, bias, q, y), a2);
+            a3 = Math.fma(d, (float) lane4(v3, 0, qh, 12, bias, q, y), a3);
+            a4 = Math.fma(d, (float) lane4(v0, 4, qh, 16, bias, q, y), a4);
+            a5 = Math.fma(d, (float) lane4(v1, 4, qh, 20, bias, q, y), a5);
+            a6 = Math.fma(d, (float) lane4(v2, 4, qh, 24, bias, q, y), a6);
+            a7 = Math.fma(d, (float) lane4(v3, 4, qh, 28, bias, q, y), a7);
         }
-        return hsum8(acc);
+        return ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7));   // hsum_float_8's order
+    }
+
+    /** Elements e..e+3 of a Q4_0/Q5_0 block: nibbles of four packed bytes, fifth bits from qh. */
+    private static int lane4(int v, int nibble, int qh, int e, int bias, byte[] q, int y) {
+        int w0 = (((v >>> nibble) & 0xf) | (((qh >>> e) & 1) << 4)) - bias;
+        int w1 = (((v >>> (8 + nibble)) & 0xf) | (((qh >>> (e + 1)) & 1) << 4)) - bias;
+        int w2 = (((v >>> (16 + nibble)) & 0xf) | (((qh >>> (e + 2)) & 1) << 4)) - bias;
+        int w3 = (((v >>> (24 + nibble)) & 0xf) | (((qh >>> (e + 3)) & 1) << 4)) - bias;
+        return w0 * q[y + e] + w1 * q[y + e + 1] + w2 * q[y + e + 2] + w3 * q[y + e + 3];
+    }
+
+    private float dotIq4Nl(byte[] b, int off, Input x, int n) {
+        byte[] q = x.quants;
+        float[] scales = x.scales;
+        int[] w = new int[32];
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+        for (int blk = 0; blk < n / 32; blk++) {
+            int p = off + blk * GgmlType.IQ4_NL.blockBytes;
+            unpack4(GgmlType.IQ4_NL, b, p, w);
+            int y = blk * 32;
+            float d = Float16.toFloat(getShort(b, p)) * scales[blk];
+            a0 = Math.fma(d, (float) dot4(w, 0, q, y), a0);
+            a1 = Math.fma(d, (float) dot4(w, 4, q, y + 4), a1);
+            a2 = Math.fma(d, (float) dot4(w, 8, q, y + 8), a2);
+            a3 = Math.fma(d, (float) dot4(w, 12, q, y + 12), a3);
+            a4 = Math.fma(d, (float) dot4(w, 16, q, y + 16), a4);
+            a5 = Math.fma(d, (float) dot4(w, 20, q, y + 20), a5);
+            a6 = Math.fma(d, (float) dot4(w, 24, q, y + 24), a6);
+            a7 = Math.fma(d, (float) dot4(w, 28, q, y + 28), a7);
+        }
+        return ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7));
+    }
+
+    private static int dot4(int[] w, int p, byte[] q, int y) {
+        return w[p] * q[y] + w[p + 1] * q[y + 1] + w[p + 2] * q[y + 2] + w[p + 3] * q[y + 3];
     }
 
     /** The 32 signed values of a Q4_0, Q5_0 or IQ4_NL block, in element order. */
     static void unpack4(GgmlType type, byte[] b, int p, int[] w) {
-        int qs = p + (type == GgmlType.Q5_0 ? 6 : 2);
-        int qh = type == GgmlType.Q5_0 ? getInt(b, p + 2) : 0;
-        for (int j = 0; j < 16; j++) {
-            int v = b[qs + j] & 0xff;
-            int lo = v & 0xf;
-            int hi = v >>> 4;
-            if (type == GgmlType.IQ4_NL) {
-                w[j] = IQ4_NL_VALUES[lo];
-                w[j + 16] = IQ4_NL_VALUES[hi];
-            } else if (type == GgmlType.Q5_0) {
-                w[j] = (lo | (((qh >>> j) << 4) & 0x10)) - 16;
-                w[j + 16] = (hi | ((qh >>> (j + 12)) & 0x10)) - 16;
-            } else {
-                w[j] = lo - 8;
-                w[j + 16] = hi - 8;
+        if (type == GgmlType.Q5_0) {
+            int qh = getInt(b, p + 2);
+            for (int j = 0; j < 16; j++) {
+                int v = b[p + 6 + j];
+                w[j] = ((v & 0xf) | (((qh >>> j) & 1) << 4)) - 16;
+                w[j + 16] = (((v >>> 4) & 0xf) | (((qh >>> (j + 16)) & 1) << 4)) - 16;
+            }
+        } else if (type == GgmlType.IQ4_NL) {
+            for (int j = 0; j < 16; j++) {
+                int v = b[p + 2 + j];
+                w[j] = IQ4_NL_VALUES[v & 0xf];
+                w[j + 16] = IQ4_NL_VALUES[(v >>> 4) & 0xf];
+            }
+        } else {
+            for (int j = 0; j < 16; j++) {
+                int v = b[p + 2 + j];
+                w[j] = (v & 0xf) - 8;
+                w[j + 16] = ((v >>> 4) & 0xf) - 8;
             }
         }
     }
@@ -150,6 +200,7 @@ final class Kernels {
      */
     float dotQ4_K(byte[] b, int off, Input x, int n) {
         byte[] q = x.quants;
+        int[] s = x.sums;
         int[] sc = new int[8];
         int[] mn = new int[8];
         float[] acc = new float[8];
@@ -161,22 +212,21 @@ final class Kernels {
             float d = yd * Float16.toFloat(getShort(b, p));
             float dmin = -yd * Float16.toFloat(getShort(b, p + 2));
             for (int m = 0; m < 4; m++) {
-                int[] s = x.sums;
                 int g = blk * 16 + 4 * m;
                 int prod = mn[2 * m] * (s[g] + s[g + 1]) + mn[2 * m + 1] * (s[g + 2] + s[g + 3]);
                 accM[m] = Math.fma(dmin, (float) prod, accM[m]);
             }
-            int qb = blk * 256;
             for (int l = 0; l < 8; l++) {
                 int sumi = 0;
                 for (int j = 0; j < 4; j++) {
-                    int lo = 0;
-                    int hi = 0;
-                    for (int k = 0; k < 4; k++) {
-                        int v = b[p + 16 + 32 * j + 4 * l + k] & 0xff;
-                        lo += (v & 0xf) * q[qb + 64 * j + 4 * l + k];
-                        hi += (v >>> 4) * q[qb + 64 * j + 32 + 4 * l + k];
-                    }
+                    int e = p + 16 + 32 * j + 4 * l;
+                    int y = blk * 256 + 64 * j + 4 * l;
+                    int v0 = b[e] & 0xff;
+                    int v1 = b[e + 1] & 0xff;
+                    int v2 = b[e + 2] & 0xff;
+                    int v3 = b[e + 3] & 0xff;
+                    int lo = (v0 & 0xf) * q[y] + (v1 & 0xf) * q[y + 1] + (v2 & 0xf) * q[y + 2] + (v3 & 0xf) * q[y + 3];
+                    int hi = (v0 >>> 4) * q[y + 32] + (v1 >>> 4) * q[y + 33] + (v2 >>> 4) * q[y + 34] + (v3 >>> 4) * q[y + 35];
                     sumi += sc[2 * j] * lo + sc[2 * j + 1] * hi;
                 }
                 acc[l] = Math.fma(d, (float) sumi, acc[l]);
@@ -185,7 +235,7 @@ final class Kernels {
         return hsum8(acc) + ((accM[0] + accM[2]) + (accM[1] + accM[3]));
     }
 
-    /** Q6_K against Q8_K in ggml's AVX2 lane order; the −32 offset is taken off per lane via bsums. */
+    /** Q6_K against Q8_K in ggml's AVX2 lane order; the -32 offset is taken off per lane via bsums. */
     float dotQ6_K(byte[] b, int off, Input x, int n) {
         byte[] q = x.quants;
         float[] acc = new float[8];
@@ -194,21 +244,22 @@ final class Kernels {
             float d = x.scales[blk] * Float16.toFloat(getShort(b, p + 208));
             for (int l = 0; l < 8; l++) {
                 int sumi = 0;
+                int half = l >= 4 ? 1 : 0;                          // lanes 4-7 use the odd scale of each pair
                 for (int j = 0; j < 2; j++) {
-                    int ql = p + 64 * j;
-                    int qh = p + 128 + 32 * j;
-                    int y = blk * 256 + 128 * j;
+                    int ql = p + 64 * j + 4 * l;
+                    int qh = p + 128 + 32 * j + 4 * l;
+                    int y = blk * 256 + 128 * j + 4 * l;
+                    int sc = p + 192 + 8 * j + half;
                     for (int c = 0; c < 4; c++) {
-                        int scale = b[p + 192 + 2 * (4 * j + c) + (l >= 4 ? 1 : 0)];
+                        int low = ql + (c & 1) * 32;
+                        int shift = c < 2 ? 0 : 4;
+                        int yc = y + 32 * c;
                         int s = 0;
                         for (int k = 0; k < 4; k++) {
-                            int e = 4 * l + k;                      // byte within the 32-byte chunk
-                            int lowByte = b[ql + (c & 1) * 32 + e] & 0xff;
-                            int h = b[qh + e] & 0xff;
-                            int v = (c < 2 ? lowByte & 0xf : lowByte >>> 4) | (((h >>> (2 * c)) & 3) << 4);
-                            s += v * q[y + 32 * c + e];
+                            int v = ((b[low + k] >> shift) & 0xf) | (((b[qh + k] >>> (2 * c)) & 3) << 4);
+                            s += v * q[yc + k];
                         }
-                        sumi += scale * s;
+                        sumi += b[sc + 2 * c] * s;
                     }
                 }
                 int g = blk * 16 + 2 * l;
