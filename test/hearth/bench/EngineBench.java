@@ -1,7 +1,8 @@
 // Embedded engine against llama.cpp's llama-server on the same GGUF file, same machine, same run:
 // prompt and generation tok/s and their ratios, whether the greedy tokens agree, and the engine's
 // resident memory against file size + KV cache. Models come from ../shared/backends/llama-server.sh
-// (default: bench-qwen2-q8_0 and bench-qwen2-q4_k_m); run with the JVM the jar would get.
+// (default: bench-qwen2-q8_0 and bench-qwen2-q4_k_m), each measured in a fresh JVM of its own so
+// one model's memory and JIT state never count against the next.
 package hearth.bench;
 
 import hearth.engine.Engine;
@@ -35,28 +36,42 @@ public final class EngineBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("--one")) {
+            measure(args[1]);
+            return;
+        }
         List<String> models = args.length > 0 ? List.of(args) : List.of("bench-qwen2-q8_0", "bench-qwen2-q4_k_m");
         System.out.printf("engine bench: %d prompt tokens, %d generated, greedy, %d threads%n",
                 PROMPT_TOKENS, GENERATED_TOKENS, Runtime.getRuntime().availableProcessors());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (String name : models) {
-            Path file = Path.of(script("model", name).trim());
-            int[] prompt = prompt(PROMPT_TOKENS);
-            Speed server = serverSpeed(name, prompt);
-            Engine engine = Engine.load(file, CONTEXT_TOKENS);
-            Speed ours = engineSpeed(engine, prompt);
-            long rss = statusKiB("self", "VmRSS") * 1024;
-            long peak = statusKiB("self", "VmHWM") * 1024;
-            long size = Files.size(file);
-            long budget = size + engine.cacheBytes();
-            System.out.printf("%s (%d MiB)%n", name, size >> 20);
-            System.out.printf("  prompt     engine %7.1f tok/s   llama-server %7.1f tok/s   ratio %.2f%n",
-                    ours.promptPerSecond, server.promptPerSecond, ours.promptPerSecond / server.promptPerSecond);
-            System.out.printf("  generation engine %7.1f tok/s   llama-server %7.1f tok/s   ratio %.2f (target >= 0.50)%n",
-                    ours.generatedPerSecond, server.generatedPerSecond, ours.generatedPerSecond / server.generatedPerSecond);
-            System.out.printf("  greedy tokens: %s%n", agreement(ours.tokens, server.tokens));
-            System.out.printf("  engine RSS %d MiB (peak %d MiB) vs file + KV cache %d MiB: %.2fx (target <= 1.10)%n",
-                    rss >> 20, peak >> 20, budget >> 20, (double) rss / budget);
+            List<String> command = List.of(java, "-Dhearth.shared=" + System.getProperty("hearth.shared", "../shared"),
+                    "-cp", System.getProperty("java.class.path"), EngineBench.class.getName(), "--one", name);
+            int code = new ProcessBuilder(command).inheritIO().start().waitFor();
+            if (code != 0) throw new IllegalStateException("the bench of " + name + " failed (exit " + code + ")");
         }
+    }
+
+    private static void measure(String name) throws IOException, InterruptedException {
+        Path file = Path.of(script("model", name).trim());
+        int[] prompt = prompt(PROMPT_TOKENS);
+        Speed server = serverSpeed(name, prompt);
+        Engine engine = Engine.load(file, CONTEXT_TOKENS);
+        Speed ours = engineSpeed(engine, prompt);
+        long rss = statusKiB("self", "VmRSS") * 1024;
+        long peak = statusKiB("self", "VmHWM") * 1024;
+        long anon = statusKiB("self", "RssAnon") * 1024;      // JVM heap, code cache, KV cache
+        long mapped = statusKiB("self", "RssFile") * 1024;    // the mapped model file, JDK jars
+        long size = Files.size(file);
+        long budget = size + engine.cacheBytes();
+        System.out.printf("%s (%d MiB)%n", name, size >> 20);
+        System.out.printf("  prompt     engine %7.1f tok/s   llama-server %7.1f tok/s   ratio %.2f%n",
+                ours.promptPerSecond, server.promptPerSecond, ours.promptPerSecond / server.promptPerSecond);
+        System.out.printf("  generation engine %7.1f tok/s   llama-server %7.1f tok/s   ratio %.2f (target >= 0.50)%n",
+                ours.generatedPerSecond, server.generatedPerSecond, ours.generatedPerSecond / server.generatedPerSecond);
+        System.out.printf("  greedy tokens: %s%n", agreement(ours.tokens, server.tokens));
+        System.out.printf("  engine RSS %d MiB (peak %d MiB; file-backed %d, anonymous %d) vs file + KV cache %d MiB:"
+                + " %.2fx (target <= 1.10)%n", rss >> 20, peak >> 20, mapped >> 20, anon >> 20, budget >> 20, (double) rss / budget);
     }
 
     /** One warm-up generation (JIT), then the measured one. */
