@@ -1,12 +1,13 @@
 // Scalar dot products of one weight row (copied from the mapped file into a byte[], then read
-// block by block: plain array reads are what the JIT compiles best) with a prepared Input, and row dequantisation for embedding lookups. Block layouts follow
-// ggml-common.h; the float summation order follows ggml's x86 kernels where it is cheap to do so
-// (vec_dot_f16's four accumulators, vec_dot_q8_0_q8_0's eight lanes).
+// block by block: plain array reads are what the JIT compiles best) with a prepared Input. Block
+// layouts follow ggml-common.h; float sums follow ggml's x86 kernels (vec_dot_f16's registers,
+// the eight AVX2 lanes of the quantised kernels). Holds scratch arrays: one instance per thread.
 package hearth.engine;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 final class Kernels {
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
@@ -16,9 +17,16 @@ final class Kernels {
 
     /** Lanes per ggml SIMD register on this machine: 16 with AVX-512, 8 with AVX2 (GGML_F16_EPR). */
     final int lanes;
+    private final float[] accF16;                  // scratch, reused by every call: dot runs per row
+    private final int[] values = new int[32];
+    private final int[] sc = new int[8];
+    private final int[] mn = new int[8];
+    private final float[] acc = new float[8];
+    private final float[] accM = new float[4];
 
     Kernels(int lanes) {
         this.lanes = lanes;
+        this.accF16 = new float[4 * lanes];
     }
 
     /** A row's bytes, as {@link #dot} takes them; {@code bytes} must hold w.rowBytes. */
@@ -53,7 +61,8 @@ final class Kernels {
     float dotF16(byte[] b, int off, float[] x, int n) {
         int step = 4 * lanes;
         int np = n & ~(step - 1);
-        float[] acc = new float[step];
+        float[] acc = accF16;
+        Arrays.fill(acc, 0);
         for (int i = 0; i < np; i += step) {
             for (int j = 0; j < step; j++) acc[j] = Math.fma(Float16.toFloat(getShort(b, off + 2 * (i + j))), x[i + j], acc[j]);
         }
@@ -147,7 +156,7 @@ final class Kernels {
     private float dotIq4Nl(byte[] b, int off, Input x, int n) {
         byte[] q = x.quants;
         float[] scales = x.scales;
-        int[] w = new int[32];
+        int[] w = values;
         float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
         for (int blk = 0; blk < n / 32; blk++) {
             int p = off + blk * GgmlType.IQ4_NL.blockBytes;
@@ -201,10 +210,8 @@ final class Kernels {
     float dotQ4_K(byte[] b, int off, Input x, int n) {
         byte[] q = x.quants;
         int[] s = x.sums;
-        int[] sc = new int[8];
-        int[] mn = new int[8];
-        float[] acc = new float[8];
-        float[] accM = new float[4];
+        Arrays.fill(acc, 0);
+        Arrays.fill(accM, 0);
         for (int blk = 0; blk < n / 256; blk++) {
             int p = off + blk * 144;
             scalesK4(b, p + 4, sc, mn);
@@ -238,7 +245,7 @@ final class Kernels {
     /** Q6_K against Q8_K in ggml's AVX2 lane order; the -32 offset is taken off per lane via bsums. */
     float dotQ6_K(byte[] b, int off, Input x, int n) {
         byte[] q = x.quants;
-        float[] acc = new float[8];
+        Arrays.fill(acc, 0);
         for (int blk = 0; blk < n / 256; blk++) {
             int p = off + blk * 210;
             float d = x.scales[blk] * Float16.toFloat(getShort(b, p + 208));

@@ -36,10 +36,11 @@ final class Matmul {
         int rows = (int) w.rows();
         parallel(rows, (from, to) -> {
             byte[] row = new byte[w.rowBytes];
+            Kernels k = new Kernels(kernels.lanes);          // its scratch arrays belong to this thread
             for (int r = from; r < to; r++) {
                 Kernels.read(w, r, row);
                 for (int t = 0; t < in.length; t++) {
-                    float v = kernels.dot(w.type, row, in[t]);
+                    float v = k.dot(w.type, row, in[t]);
                     out[t][r] = bias == null ? v : v + bias[r];
                 }
             }
