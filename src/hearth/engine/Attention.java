@@ -7,7 +7,7 @@ package hearth.engine;
 final class Attention {
     static final int TILE = 64;        // GGML_FA_TILE_Q and GGML_FA_TILE_KV
 
-    private final int lanes;           // ggml F32/F16 register width (see VectorSupport.lanes)
+    private final int lanes;           // ggml F32/F16 register width (see SimdWidth.lanes)
 
     Attention(int lanes) {
         this.lanes = lanes;

@@ -3,14 +3,15 @@
 package hearth.engine;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 final class Dequant {
     private Dequant() {
     }
 
     static void row(Tensor t, long row, float[] out) {
-        ByteBuffer b = t.buffer(row);
-        int p = t.offset(row);
+        ByteBuffer b = ByteBuffer.wrap(Kernels.read(t, row, new byte[t.rowBytes])).order(ByteOrder.LITTLE_ENDIAN);
+        int p = 0;
         int n = t.columns();
         switch (t.type) {
             case F32: for (int i = 0; i < n; i++) out[i] = b.getFloat(p + 4 * i); break;
@@ -65,7 +66,7 @@ final class Dequant {
             int q = p + blk * 144;
             float d = Float16.toFloat(b.getShort(q));
             float min = Float16.toFloat(b.getShort(q + 2));
-            Kernels.scalesK4(b, q + 4, sc, mn);
+            Kernels.scalesK4(b.array(), q + 4, sc, mn);
             for (int j = 0; j < 4; j++) {
                 float d1 = d * sc[2 * j];
                 float m1 = min * mn[2 * j];

@@ -1,59 +1,79 @@
-// Scalar dot products of one weight row (read straight from the mapped bytes, block by block)
-// with a prepared Input, and row dequantisation for embedding lookups. Block layouts follow
-// ggml-common.h; the float summation order follows ggml's x86 kernels where it is cheap to do so
-// (vec_dot_f16's four accumulators, vec_dot_q8_0_q8_0's eight lanes). VectorKernels is the fast twin.
+// Scalar dot products of one weight row (copied from the mapped file into a byte[], then read
+// block by block: plain array reads are what the JIT compiles best) with a prepared Input. Block
+// layouts follow ggml-common.h; float sums follow ggml's x86 kernels (vec_dot_f16's registers,
+// the eight AVX2 lanes of the quantised kernels). Holds scratch arrays: one instance per thread.
 package hearth.engine;
 
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 
-class Kernels {
+final class Kernels {
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
     static final byte[] IQ4_NL_VALUES = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
 
     /** Lanes per ggml SIMD register on this machine: 16 with AVX-512, 8 with AVX2 (GGML_F16_EPR). */
     final int lanes;
+    private final float[] accF16;                  // scratch, reused by every call: dot runs per row
+    private final int[] values = new int[32];
+    private final int[] sc = new int[8];
+    private final int[] mn = new int[8];
+    private final float[] acc = new float[8];
+    private final float[] accM = new float[4];
 
     Kernels(int lanes) {
         this.lanes = lanes;
+        this.accF16 = new float[4 * lanes];
     }
 
-    float dot(Tensor w, long row, Input x) {
-        ByteBuffer b = w.buffer(row);
-        int off = w.offset(row);
+    /** A row's bytes, as {@link #dot} takes them; {@code bytes} must hold w.rowBytes. */
+    static byte[] read(Tensor w, long row, byte[] bytes) {
+        w.buffer(row).get(w.offset(row), bytes, 0, w.rowBytes);
+        return bytes;
+    }
+
+    /** The dot product of row bytes {@code b} (see {@link #read}) of a {@code type} tensor with x. */
+    float dot(GgmlType type, byte[] b, Input x) {
+        int off = 0;
         int n = x.length;
-        switch (w.type) {
+        switch (type) {
             case F32: return dotF32(b, off, x.values, n);
             case F16: return dotF16(b, off, x.values, n);
             case BF16: return dotBf16(b, off, x.values, n);
             case Q8_0: return dotQ8_0(b, off, x, n);
-            case Q4_0: case Q5_0: case IQ4_NL: return dotQ4(w.type, b, off, x, n);
+            case Q4_0: case Q5_0: case IQ4_NL: return dotQ4(type, b, off, x, n);
             case Q4_K: return dotQ4_K(b, off, x, n);
             case Q6_K: return dotQ6_K(b, off, x, n);
-            default: throw new EngineException("no kernel for " + w.type);
+            default: throw new EngineException("no kernel for " + type);
         }
     }
 
-    float dotF32(ByteBuffer b, int off, float[] x, int n) {
+    float dotF32(byte[] b, int off, float[] x, int n) {
         float sum = 0;
-        for (int i = 0; i < n; i++) sum = Math.fma(b.getFloat(off + 4 * i), x[i], sum);
+        for (int i = 0; i < n; i++) sum = Math.fma(getFloat(b, off + 4 * i), x[i], sum);
         return sum;
     }
 
     /** ggml_vec_dot_f16: 4 registers of {@code lanes} FMA accumulators, tree reduction, double tail. */
-    float dotF16(ByteBuffer b, int off, float[] x, int n) {
+    float dotF16(byte[] b, int off, float[] x, int n) {
         int step = 4 * lanes;
         int np = n & ~(step - 1);
-        float[] acc = new float[step];
+        float[] acc = accF16;
+        Arrays.fill(acc, 0);
         for (int i = 0; i < np; i += step) {
-            for (int j = 0; j < step; j++) acc[j] = Math.fma(Float16.toFloat(b.getShort(off + 2 * (i + j))), x[i + j], acc[j]);
+            for (int j = 0; j < step; j++) acc[j] = Math.fma(Float16.toFloat(getShort(b, off + 2 * (i + j))), x[i + j], acc[j]);
         }
         double sum = reduce(acc, lanes);
-        for (int i = np; i < n; i++) sum += Float16.toFloat(b.getShort(off + 2 * i)) * x[i];
+        for (int i = np; i < n; i++) sum += Float16.toFloat(getShort(b, off + 2 * i)) * x[i];
         return (float) sum;
     }
 
-    float dotBf16(ByteBuffer b, int off, float[] x, int n) {
+    float dotBf16(byte[] b, int off, float[] x, int n) {
         double sum = 0;
-        for (int i = 0; i < n; i++) sum += Float16.bf16ToFloat(b.getShort(off + 2 * i)) * x[i];
+        for (int i = 0; i < n; i++) sum += Float16.bf16ToFloat(getShort(b, off + 2 * i)) * x[i];
         return (float) sum;
     }
 
@@ -68,113 +88,205 @@ class Kernels {
     }
 
     /** ggml_vec_dot_q8_0_q8_0 (AVX2): per block 8 lanes of 4-product sums, FMA into 8 accumulators. */
-    float dotQ8_0(ByteBuffer b, int off, Input x, int n) {
-        float[] acc = new float[8];
+    float dotQ8_0(byte[] b, int off, Input x, int n) {
         byte[] q = x.quants;
+        float[] scales = x.scales;
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;   // the 8 lanes, in registers
         for (int blk = 0; blk < n / 32; blk++) {
-            int p = off + blk * 34;
-            float d = Float16.toFloat(b.getShort(p)) * x.scales[blk];
+            int p = off + blk * 34 + 2;
+            int y = blk * 32;
+            float d = Float16.toFloat(getShort(b, p - 2)) * scales[blk];
+            a0 = Math.fma(d, (float) dot4(b, p, q, y), a0);
+            a1 = Math.fma(d, (float) dot4(b, p + 4, q, y + 4), a1);
+            a2 = Math.fma(d, (float) dot4(b, p + 8, q, y + 8), a2);
+            a3 = Math.fma(d, (float) dot4(b, p + 12, q, y + 12), a3);
+            a4 = Math.fma(d, (float) dot4(b, p + 16, q, y + 16), a4);
+            a5 = Math.fma(d, (float) dot4(b, p + 20, q, y + 20), a5);
+            a6 = Math.fma(d, (float) dot4(b, p + 24, q, y + 24), a6);
+            a7 = Math.fma(d, (float) dot4(b, p + 28, q, y + 28), a7);
+        }
+        return ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7));   // hsum_float_8's order
+    }
+
+    /** Four signed byte products, one int lane of _mm256_maddubs/madd. */
+    private static int dot4(byte[] b, int p, byte[] q, int y) {
+        return b[p] * q[y] + b[p + 1] * q[y + 1] + b[p + 2] * q[y + 2] + b[p + 3] * q[y + 3];
+    }
+
+    /** Q4_0, Q5_0 and IQ4_NL against Q8_0, in the lane order of the Q8_0 kernel (ggml AVX2). */
+    float dotQ4(GgmlType type, byte[] b, int off, Input x, int n) {
+        if (type == GgmlType.IQ4_NL) return dotIq4Nl(b, off, x, n);
+        byte[] q = x.quants;
+        float[] scales = x.scales;
+        boolean q5 = type == GgmlType.Q5_0;
+        int size = type.blockBytes;
+        int bias = q5 ? 16 : 8;
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+        for (int blk = 0; blk < n / 32; blk++) {
+            int p = off + blk * size;
+            int qh = q5 ? getInt(b, p + 2) : 0;
+            int qs = p + (q5 ? 6 : 2);
+            int y = blk * 32;
+            float d = Float16.toFloat(getShort(b, p)) * scales[blk];
+            int v0 = getInt(b, qs);              // lanes 0 and 4: bytes 0-3, low then high nibbles
+            int v1 = getInt(b, qs + 4);
+            int v2 = getInt(b, qs + 8);
+            int v3 = getInt(b, qs + 12);
+            a0 = Math.fma(d, (float) lane4(v0, 0, qh, 0, bias, q, y), a0);
+            a1 = Math.fma(d, (float) lane4(v1, 0, qh, 4, bias, q, y), a1);
+            a2 = Math.fma(d, (float) lane4(v2, 0, qh, 8, bias, q, y), a2);
+            a3 = Math.fma(d, (float) lane4(v3, 0, qh, 12, bias, q, y), a3);
+            a4 = Math.fma(d, (float) lane4(v0, 4, qh, 16, bias, q, y), a4);
+            a5 = Math.fma(d, (float) lane4(v1, 4, qh, 20, bias, q, y), a5);
+            a6 = Math.fma(d, (float) lane4(v2, 4, qh, 24, bias, q, y), a6);
+            a7 = Math.fma(d, (float) lane4(v3, 4, qh, 28, bias, q, y), a7);
+        }
+        return ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7));   // hsum_float_8's order
+    }
+
+    /** Elements e..e+3 of a Q4_0/Q5_0 block: nibbles of four packed bytes, fifth bits from qh. */
+    private static int lane4(int v, int nibble, int qh, int e, int bias, byte[] q, int y) {
+        int w0 = (((v >>> nibble) & 0xf) | (((qh >>> e) & 1) << 4)) - bias;
+        int w1 = (((v >>> (8 + nibble)) & 0xf) | (((qh >>> (e + 1)) & 1) << 4)) - bias;
+        int w2 = (((v >>> (16 + nibble)) & 0xf) | (((qh >>> (e + 2)) & 1) << 4)) - bias;
+        int w3 = (((v >>> (24 + nibble)) & 0xf) | (((qh >>> (e + 3)) & 1) << 4)) - bias;
+        return w0 * q[y + e] + w1 * q[y + e + 1] + w2 * q[y + e + 2] + w3 * q[y + e + 3];
+    }
+
+    private float dotIq4Nl(byte[] b, int off, Input x, int n) {
+        byte[] q = x.quants;
+        float[] scales = x.scales;
+        int[] w = values;
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+        for (int blk = 0; blk < n / 32; blk++) {
+            int p = off + blk * GgmlType.IQ4_NL.blockBytes;
+            unpack4(GgmlType.IQ4_NL, b, p, w);
+            int y = blk * 32;
+            float d = Float16.toFloat(getShort(b, p)) * scales[blk];
+            a0 = Math.fma(d, (float) dot4(w, 0, q, y), a0);
+            a1 = Math.fma(d, (float) dot4(w, 4, q, y + 4), a1);
+            a2 = Math.fma(d, (float) dot4(w, 8, q, y + 8), a2);
+            a3 = Math.fma(d, (float) dot4(w, 12, q, y + 12), a3);
+            a4 = Math.fma(d, (float) dot4(w, 16, q, y + 16), a4);
+            a5 = Math.fma(d, (float) dot4(w, 20, q, y + 20), a5);
+            a6 = Math.fma(d, (float) dot4(w, 24, q, y + 24), a6);
+            a7 = Math.fma(d, (float) dot4(w, 28, q, y + 28), a7);
+        }
+        return ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7));
+    }
+
+    private static int dot4(int[] w, int p, byte[] q, int y) {
+        return w[p] * q[y] + w[p + 1] * q[y + 1] + w[p + 2] * q[y + 2] + w[p + 3] * q[y + 3];
+    }
+
+    /** The 32 signed values of a Q4_0, Q5_0 or IQ4_NL block, in element order. */
+    static void unpack4(GgmlType type, byte[] b, int p, int[] w) {
+        if (type == GgmlType.Q5_0) {
+            int qh = getInt(b, p + 2);
+            for (int j = 0; j < 16; j++) {
+                int v = b[p + 6 + j];
+                w[j] = ((v & 0xf) | (((qh >>> j) & 1) << 4)) - 16;
+                w[j + 16] = (((v >>> 4) & 0xf) | (((qh >>> (j + 16)) & 1) << 4)) - 16;
+            }
+        } else if (type == GgmlType.IQ4_NL) {
+            for (int j = 0; j < 16; j++) {
+                int v = b[p + 2 + j];
+                w[j] = IQ4_NL_VALUES[v & 0xf];
+                w[j + 16] = IQ4_NL_VALUES[(v >>> 4) & 0xf];
+            }
+        } else {
+            for (int j = 0; j < 16; j++) {
+                int v = b[p + 2 + j];
+                w[j] = (v & 0xf) - 8;
+                w[j + 16] = ((v >>> 4) & 0xf) - 8;
+            }
+        }
+    }
+
+    /**
+     * Q4_K against Q8_K as ggml's AVX2 kernel sums it: eight int lanes per block (lane l holds
+     * bytes 4l..4l+3 of each 32-byte chunk), one FMA per lane, and the mins in four lanes apart.
+     */
+    float dotQ4_K(byte[] b, int off, Input x, int n) {
+        byte[] q = x.quants;
+        int[] s = x.sums;
+        Arrays.fill(acc, 0);
+        Arrays.fill(accM, 0);
+        for (int blk = 0; blk < n / 256; blk++) {
+            int p = off + blk * 144;
+            scalesK4(b, p + 4, sc, mn);
+            float yd = x.scales[blk];
+            float d = yd * Float16.toFloat(getShort(b, p));
+            float dmin = -yd * Float16.toFloat(getShort(b, p + 2));
+            for (int m = 0; m < 4; m++) {
+                int g = blk * 16 + 4 * m;
+                int prod = mn[2 * m] * (s[g] + s[g + 1]) + mn[2 * m + 1] * (s[g + 2] + s[g + 3]);
+                accM[m] = Math.fma(dmin, (float) prod, accM[m]);
+            }
             for (int l = 0; l < 8; l++) {
-                int s = 0;
-                for (int k = 0; k < 4; k++) s += b.get(p + 2 + 4 * l + k) * q[blk * 32 + 4 * l + k];
-                acc[l] = Math.fma(d, (float) s, acc[l]);
+                int sumi = 0;
+                for (int j = 0; j < 4; j++) {
+                    int e = p + 16 + 32 * j + 4 * l;
+                    int y = blk * 256 + 64 * j + 4 * l;
+                    int v0 = b[e] & 0xff;
+                    int v1 = b[e + 1] & 0xff;
+                    int v2 = b[e + 2] & 0xff;
+                    int v3 = b[e + 3] & 0xff;
+                    int lo = (v0 & 0xf) * q[y] + (v1 & 0xf) * q[y + 1] + (v2 & 0xf) * q[y + 2] + (v3 & 0xf) * q[y + 3];
+                    int hi = (v0 >>> 4) * q[y + 32] + (v1 >>> 4) * q[y + 33] + (v2 >>> 4) * q[y + 34] + (v3 >>> 4) * q[y + 35];
+                    sumi += sc[2 * j] * lo + sc[2 * j + 1] * hi;
+                }
+                acc[l] = Math.fma(d, (float) sumi, acc[l]);
+            }
+        }
+        return hsum8(acc) + ((accM[0] + accM[2]) + (accM[1] + accM[3]));
+    }
+
+    /** Q6_K against Q8_K in ggml's AVX2 lane order; the -32 offset is taken off per lane via bsums. */
+    float dotQ6_K(byte[] b, int off, Input x, int n) {
+        byte[] q = x.quants;
+        Arrays.fill(acc, 0);
+        for (int blk = 0; blk < n / 256; blk++) {
+            int p = off + blk * 210;
+            float d = x.scales[blk] * Float16.toFloat(getShort(b, p + 208));
+            for (int l = 0; l < 8; l++) {
+                int sumi = 0;
+                int half = l >= 4 ? 1 : 0;                          // lanes 4-7 use the odd scale of each pair
+                for (int j = 0; j < 2; j++) {
+                    int ql = p + 64 * j + 4 * l;
+                    int qh = p + 128 + 32 * j + 4 * l;
+                    int y = blk * 256 + 128 * j + 4 * l;
+                    int sc = p + 192 + 8 * j + half;
+                    for (int c = 0; c < 4; c++) {
+                        int low = ql + (c & 1) * 32;
+                        int shift = c < 2 ? 0 : 4;
+                        int yc = y + 32 * c;
+                        int s = 0;
+                        for (int k = 0; k < 4; k++) {
+                            int v = ((b[low + k] >> shift) & 0xf) | (((b[qh + k] >>> (2 * c)) & 3) << 4);
+                            s += v * q[yc + k];
+                        }
+                        sumi += b[sc + 2 * c] * s;
+                    }
+                }
+                int g = blk * 16 + 2 * l;
+                sumi -= 32 * (x.sums[g] * b[p + 192 + 2 * l] + x.sums[g + 1] * b[p + 192 + 2 * l + 1]);
+                acc[l] = Math.fma(d, (float) sumi, acc[l]);
             }
         }
         return hsum8(acc);
     }
 
-    /** Q4_0, Q5_0 and IQ4_NL against Q8_0: integer block sums, one float FMA per block. */
-    float dotQ4(GgmlType type, ByteBuffer b, int off, Input x, int n) {
-        byte[] q = x.quants;
-        float sum = 0;
-        int size = type.blockBytes;
-        for (int blk = 0; blk < n / 32; blk++) {
-            int p = off + blk * size;
-            int qs = p + (type == GgmlType.Q5_0 ? 6 : 2);
-            int qh = type == GgmlType.Q5_0 ? b.getInt(p + 2) : 0;
-            int s = 0;
-            for (int j = 0; j < 16; j++) {
-                int v = b.get(qs + j) & 0xff;
-                int lo = v & 0xf;
-                int hi = v >>> 4;
-                int x0;
-                int x1;
-                if (type == GgmlType.IQ4_NL) {
-                    x0 = IQ4_NL_VALUES[lo];
-                    x1 = IQ4_NL_VALUES[hi];
-                } else if (type == GgmlType.Q5_0) {
-                    x0 = (lo | (((qh >>> j) << 4) & 0x10)) - 16;
-                    x1 = (hi | ((qh >>> (j + 12)) & 0x10)) - 16;
-                } else {
-                    x0 = lo - 8;
-                    x1 = hi - 8;
-                }
-                s += x0 * q[blk * 32 + j] + x1 * q[blk * 32 + j + 16];
-            }
-            sum = Math.fma(Float16.toFloat(b.getShort(p)) * x.scales[blk], (float) s, sum);
-        }
-        return sum;
+    static short getShort(byte[] b, int i) {
+        return (short) SHORT.get(b, i);
     }
 
-    /** Q4_K against Q8_K: per block d*Σ scale·(q4·q8) − dmin*Σ min·bsum. */
-    float dotQ4_K(ByteBuffer b, int off, Input x, int n) {
-        byte[] q = x.quants;
-        int[] sc = new int[8];
-        int[] mn = new int[8];
-        float sum = 0;
-        for (int blk = 0; blk < n / 256; blk++) {
-            int p = off + blk * 144;
-            scalesK4(b, p + 4, sc, mn);
-            int sumi = 0;
-            int qbase = blk * 256;
-            for (int j = 0; j < 4; j++) {                    // 64 values: low nibbles then high nibbles
-                int lo = 0;
-                int hi = 0;
-                for (int l = 0; l < 32; l++) {
-                    int v = b.get(p + 16 + 32 * j + l) & 0xff;
-                    lo += (v & 0xf) * q[qbase + 64 * j + l];
-                    hi += (v >>> 4) * q[qbase + 64 * j + 32 + l];
-                }
-                sumi += sc[2 * j] * lo + sc[2 * j + 1] * hi;
-            }
-            int summ = 0;
-            for (int g = 0; g < 16; g++) summ += mn[g / 2] * x.sums[blk * 16 + g];
-            float yd = x.scales[blk];
-            float d = Float16.toFloat(b.getShort(p)) * yd;
-            float dmin = Float16.toFloat(b.getShort(p + 2)) * yd;
-            sum += d * sumi - dmin * summ;
-        }
-        return sum;
+    static int getInt(byte[] b, int i) {
+        return (int) INT.get(b, i);
     }
 
-    /** Q6_K against Q8_K: per block d·Σ scale·(q6−32)·q8 over sixteen groups of 16. */
-    float dotQ6_K(ByteBuffer b, int off, Input x, int n) {
-        byte[] q = x.quants;
-        float sum = 0;
-        for (int blk = 0; blk < n / 256; blk++) {
-            int p = off + blk * 210;
-            int sumi = 0;
-            for (int half = 0; half < 2; half++) {
-                int ql = p + 64 * half;
-                int qh = p + 128 + 32 * half;
-                int scp = p + 192 + 8 * half;
-                int y = blk * 256 + 128 * half;
-                int[] part = new int[8];
-                for (int l = 0; l < 32; l++) {
-                    int a = b.get(ql + l) & 0xff;
-                    int c = b.get(ql + l + 32) & 0xff;
-                    int h = b.get(qh + l) & 0xff;
-                    int is = l / 16;
-                    part[is] += ((a & 0xf) | ((h & 3) << 4)) * q[y + l] - 32 * q[y + l];
-                    part[is + 2] += ((c & 0xf) | (((h >>> 2) & 3) << 4)) * q[y + l + 32] - 32 * q[y + l + 32];
-                    part[is + 4] += ((a >>> 4) | (((h >>> 4) & 3) << 4)) * q[y + l + 64] - 32 * q[y + l + 64];
-                    part[is + 6] += ((c >>> 4) | (((h >>> 6) & 3) << 4)) * q[y + l + 96] - 32 * q[y + l + 96];
-                }
-                for (int g = 0; g < 8; g++) sumi += b.get(scp + g) * part[g];
-            }
-            sum += Float16.toFloat(b.getShort(p + 208)) * x.scales[blk] * sumi;
-        }
-        return sum;
+    static float getFloat(byte[] b, int i) {
+        return (float) FLOAT.get(b, i);
     }
 
     /** hsum_float_8: (hi128 + lo128), then movehl, then movehdup. */
@@ -187,15 +299,15 @@ class Kernels {
     }
 
     /** ggml get_scale_min_k4 for all eight sub-blocks of a Q4_K block; {@code p} points at scales[12]. */
-    static void scalesK4(ByteBuffer b, int p, int[] sc, int[] mn) {
+    static void scalesK4(byte[] b, int p, int[] sc, int[] mn) {
         for (int j = 0; j < 8; j++) {
             if (j < 4) {
-                sc[j] = b.get(p + j) & 63;
-                mn[j] = b.get(p + j + 4) & 63;
+                sc[j] = b[p + j] & 63;
+                mn[j] = b[p + j + 4] & 63;
             } else {
-                int qj4 = b.get(p + j + 4) & 0xff;
-                sc[j] = (qj4 & 0xf) | (((b.get(p + j - 4) & 0xff) >>> 6) << 4);
-                mn[j] = (qj4 >>> 4) | (((b.get(p + j) & 0xff) >>> 6) << 4);
+                int qj4 = b[p + j + 4] & 0xff;
+                sc[j] = (qj4 & 0xf) | (((b[p + j - 4] & 0xff) >>> 6) << 4);
+                mn[j] = (qj4 >>> 4) | (((b[p + j] & 0xff) >>> 6) << 4);
             }
         }
     }

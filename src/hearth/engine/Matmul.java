@@ -1,7 +1,6 @@
 // Matrix times vectors, split by rows across a small fixed pool of daemon threads (one per core).
 // Each input vector is first converted to the weight's ggml vec_dot_type (see Input); the kernels
-// then read the weights block by block from the mapped file. Uses VectorKernels when the JVM has
-// jdk.incubator.vector, Kernels (scalar) otherwise.
+// then read the weights block by block from the mapped file with the scalar Kernels.
 package hearth.engine;
 
 import java.util.ArrayList;
@@ -28,13 +27,6 @@ final class Matmul {
         }) : null;
     }
 
-    /** The best kernels this JVM offers: the vector API ones when the module is present. */
-    static Kernels bestKernels() {
-        int lanes = VectorSupport.lanes();
-        Kernels vector = VectorSupport.kernels(lanes);
-        return vector != null ? vector : new Kernels(lanes);
-    }
-
     /** out[t][r] = row r of w · x[t] (+ bias[r]), for every token t. */
     void apply(Tensor w, float[][] x, float[][] out, float[] bias) {
         int n = w.columns();
@@ -43,9 +35,12 @@ final class Matmul {
         for (int t = 0; t < x.length; t++) in[t] = Input.of(kind, x[t], 0, n);
         int rows = (int) w.rows();
         parallel(rows, (from, to) -> {
+            byte[] row = new byte[w.rowBytes];
+            Kernels k = new Kernels(kernels.lanes);          // its scratch arrays belong to this thread
             for (int r = from; r < to; r++) {
+                Kernels.read(w, r, row);
                 for (int t = 0; t < in.length; t++) {
-                    float v = kernels.dot(w, r, in[t]);
+                    float v = k.dot(w.type, row, in[t]);
                     out[t][r] = bias == null ? v : v + bias[r];
                 }
             }

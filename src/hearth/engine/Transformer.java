@@ -23,6 +23,11 @@ final class Transformer {
         this.scale = 1.0f / (float) Math.sqrt(model.headDim);
     }
 
+    long cacheBytes() {
+        long perLayer = 2L * keyCache[0].length + 2L * valueCache[0].length;   // F16: 2 bytes per value
+        return perLayer * model.layerCount;
+    }
+
     /**
      * Runs tokens at positions pos0, pos0+1, ... through the model, filling the KV cache, and
      * returns the logits of the last token.
@@ -43,9 +48,10 @@ final class Transformer {
         }
         float[][] cos = new float[n][];
         for (int t = 0; t < n; t++) cos[t] = Ops.ropeCache(m, pos0 + t);
+        Scratch s = new Scratch(m, n);
         for (int l = 0; l < m.layerCount; l++) {
             boolean lastLayer = l == m.layerCount - 1;
-            x = layer(l, x, pos0, cos, lastLayer);
+            x = layer(l, x, pos0, cos, lastLayer, s);
         }
         float[][] xn = new float[1][m.dim];
         Ops.rmsNorm(xn[0], 0, x[x.length - 1], 0, m.dim, m.outputNorm, m.eps);
@@ -54,17 +60,43 @@ final class Transformer {
         return logits[0];
     }
 
-    private float[][] layer(int l, float[][] x, int pos0, float[][] rope, boolean lastLayer) {
+    /** Activations of one batch, reused by every layer: the pass then makes no garbage per layer. */
+    private static final class Scratch {
+        final float[][] xb;
+        final float[][] q;
+        final float[][] k;
+        final float[][] v;
+        final float[][] att;
+        final float[][] o;
+        final float[][] g;
+        final float[][] u;
+        final float[][] d;
+
+        Scratch(Model m, int n) {
+            int ff = (int) m.layers[0].gate.rows();
+            xb = new float[n][m.dim];
+            q = new float[n][m.heads * m.headDim];
+            k = new float[n][m.kvDim()];
+            v = new float[n][m.kvHeads * m.valueDim];
+            att = new float[n][m.heads * m.valueDim];
+            o = new float[n][m.dim];
+            g = new float[n][ff];
+            u = new float[n][ff];
+            d = new float[n][m.dim];
+        }
+    }
+
+    private float[][] layer(int l, float[][] x, int pos0, float[][] rope, boolean lastLayer, Scratch s) {
         Model m = model;
         Model.Layer w = m.layers[l];
         int n = x.length;
         int kvDim = m.kvDim();
         int kvValueDim = m.kvHeads * m.valueDim;
-        float[][] xb = new float[n][m.dim];
+        float[][] xb = s.xb;
         for (int t = 0; t < n; t++) Ops.rmsNorm(xb[t], 0, x[t], 0, m.dim, w.attnNorm, m.eps);
-        float[][] q = new float[n][m.heads * m.headDim];
-        float[][] k = new float[n][kvDim];
-        float[][] v = new float[n][kvValueDim];
+        float[][] q = s.q;
+        float[][] k = s.k;
+        float[][] v = s.v;
         matmul.apply(w.wq, xb, q, w.bq);
         matmul.apply(w.wk, xb, k, w.bk);
         matmul.apply(w.wv, xb, v, w.bv);
@@ -83,7 +115,7 @@ final class Transformer {
             for (int i = 0; i < kvDim; i++) kc[pos * kvDim + i] = Float16.fromFloat(k[t][i]);
             for (int i = 0; i < kvValueDim; i++) vc[pos * kvValueDim + i] = Float16.fromFloat(v[t][i]);
         }
-        float[][] att = new float[n][m.heads * m.valueDim];
+        float[][] att = s.att;
         boolean tiled = n >= Attention.TILE && m.valueDim % attention.lanes() == 0;
         int group = m.heads / m.kvHeads;
         matmul.parallel(n * m.heads, (from, to) -> {
@@ -100,7 +132,7 @@ final class Transformer {
                 }
             }
         });
-        float[][] o = new float[n][m.dim];
+        float[][] o = s.o;
         matmul.apply(w.wo, att, o, null);
         if (lastLayer && n > 1) {                  // llama.cpp inp_out_ids: only the last token goes on
             x = new float[][] {x[n - 1]};
@@ -111,12 +143,12 @@ final class Transformer {
         for (int t = 0; t < n; t++) Ops.rmsNorm(xb[t], 0, x[t], 0, m.dim, w.ffnNorm, m.eps);
         float[][] xf = n == xb.length ? xb : new float[][] {xb[0]};
         int ff = (int) w.gate.rows();
-        float[][] g = new float[n][ff];
-        float[][] u = new float[n][ff];
+        float[][] g = n == xb.length ? s.g : new float[][] {s.g[0]};
+        float[][] u = n == xb.length ? s.u : new float[][] {s.u[0]};
         matmul.apply(w.gate, xf, g, null);
         matmul.apply(w.up, xf, u, null);
         for (int t = 0; t < n; t++) Ops.swiglu(g[t], g[t], u[t], ff, attention.lanes());
-        float[][] d = new float[n][m.dim];
+        float[][] d = n == xb.length ? s.d : new float[][] {s.d[0]};
         matmul.apply(w.down, g, d, null);
         for (int t = 0; t < n; t++) for (int i = 0; i < m.dim; i++) x[t][i] += d[t][i];
         return x;

@@ -1,0 +1,30 @@
+// ggml's SIMD register width on this CPU, which our kernels mimic so that float sums add in the
+// same order as llama.cpp's. The vector API is not used: jdk.incubator.vector cannot be compiled
+// under `javac --release 17 -Werror` without extra flags, so the kernels are scalar and threaded.
+package hearth.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+final class SimdWidth {
+    private SimdWidth() {
+    }
+
+    /** GGML_F16_EPR / GGML_F32_EPR: 16 floats with AVX-512F, else 8 (AVX2). -Dhearth.engine.lanes overrides. */
+    static int lanes() {
+        String forced = System.getProperty("hearth.engine.lanes");
+        if (forced != null) return Integer.parseInt(forced);
+        try {
+            Path cpuinfo = Path.of("/proc/cpuinfo");
+            if (Files.isReadable(cpuinfo)) {
+                for (String line : Files.readAllLines(cpuinfo)) {
+                    if (line.startsWith("flags")) return line.contains(" avx512f") ? 16 : 8;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through: no way to tell, assume AVX2, the common case
+        }
+        return 8;
+    }
+}

@@ -1,0 +1,166 @@
+// Embedded engine against llama.cpp's llama-server on the same GGUF file, same machine, same run:
+// prompt and generation tok/s and their ratios, whether the greedy tokens agree, and the engine's
+// resident memory against file size + KV cache. Models come from ../shared/backends/llama-server.sh
+// (default: bench-qwen2-q8_0 and bench-qwen2-q4_k_m), each measured in a fresh JVM of its own so
+// one model's memory and JIT state never count against the next.
+package hearth.bench;
+
+import hearth.engine.Engine;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+public final class EngineBench {
+    private static final int PROMPT_TOKENS = 128;
+    private static final int GENERATED_TOKENS = 64;
+    private static final int CONTEXT_TOKENS = 1024;
+    private static final int MISSING_NEED = 3;      // llama-server.sh: a required tool is missing
+    private static final HttpClient HTTP = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private record Speed(double promptPerSecond, double generatedPerSecond, int[] tokens) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("--one")) {
+            measure(args[1]);
+            return;
+        }
+        List<String> models = args.length > 0 ? List.of(args) : List.of("bench-qwen2-q8_0", "bench-qwen2-q4_k_m");
+        System.out.printf("engine bench: %d prompt tokens, %d generated, greedy, %d threads%n",
+                PROMPT_TOKENS, GENERATED_TOKENS, Runtime.getRuntime().availableProcessors());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (String name : models) {
+            List<String> command = List.of(java, "-Dhearth.shared=" + System.getProperty("hearth.shared", "../shared"),
+                    "-cp", System.getProperty("java.class.path"), EngineBench.class.getName(), "--one", name);
+            int code = new ProcessBuilder(command).inheritIO().start().waitFor();
+            if (code != 0) throw new IllegalStateException("the bench of " + name + " failed (exit " + code + ")");
+        }
+    }
+
+    private static void measure(String name) throws IOException, InterruptedException {
+        Path file = Path.of(script("model", name).trim());
+        int[] prompt = prompt(PROMPT_TOKENS);
+        Speed server = serverSpeed(name, prompt);
+        Engine engine = Engine.load(file, CONTEXT_TOKENS);
+        Speed ours = engineSpeed(engine, prompt);
+        long rss = statusKiB("self", "VmRSS") * 1024;
+        long peak = statusKiB("self", "VmHWM") * 1024;
+        long anon = statusKiB("self", "RssAnon") * 1024;      // JVM heap, code cache, KV cache
+        long mapped = statusKiB("self", "RssFile") * 1024;    // the mapped model file, JDK jars
+        long size = Files.size(file);
+        long budget = size + engine.cacheBytes();
+        System.out.printf("%s (%d MiB)%n", name, size >> 20);
+        System.out.printf("  prompt     engine %7.1f tok/s   llama-server %7.1f tok/s   ratio %.2f%n",
+                ours.promptPerSecond, server.promptPerSecond, ours.promptPerSecond / server.promptPerSecond);
+        System.out.printf("  generation engine %7.1f tok/s   llama-server %7.1f tok/s   ratio %.2f (target >= 0.50)%n",
+                ours.generatedPerSecond, server.generatedPerSecond, ours.generatedPerSecond / server.generatedPerSecond);
+        System.out.printf("  greedy tokens: %s%n", agreement(ours.tokens, server.tokens));
+        System.out.printf("  engine RSS %d MiB (peak %d MiB; file-backed %d, anonymous %d) vs file + KV cache %d MiB:"
+                + " %.2fx (target <= 1.10)%n", rss >> 20, peak >> 20, mapped >> 20, anon >> 20, budget >> 20, (double) rss / budget);
+    }
+
+    /** One warm-up generation (JIT), then the measured one. */
+    private static Speed engineSpeed(Engine engine, int[] prompt) {
+        engine.generate(Arrays.copyOf(prompt, 32), Engine.Sampling.greedy(), 16, t -> { }, () -> false);
+        Engine.Result r = engine.generate(prompt, Engine.Sampling.greedy(), GENERATED_TOKENS, t -> { }, () -> false);
+        return new Speed(r.promptTokens() * 1000.0 / Math.max(1, r.promptMillis()),
+                r.completionTokens() * 1000.0 / Math.max(1, r.generationMillis()), r.tokens());
+    }
+
+    /** llama-server's own timings for the same request, after a warm-up request. */
+    private static Speed serverSpeed(String name, int[] prompt) throws IOException, InterruptedException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String base = script("start", String.valueOf(port), name).trim();
+        try {
+            complete(base, Arrays.copyOf(prompt, 32), 16);
+            String body = complete(base, prompt, GENERATED_TOKENS);
+            return new Speed(number(body, "prompt_per_second"), number(body, "predicted_per_second"), tokens(body));
+        } finally {
+            script("stop", String.valueOf(port));
+        }
+    }
+
+    private static String complete(String base, int[] prompt, int predict) throws IOException, InterruptedException {
+        StringBuilder ids = new StringBuilder();
+        for (int t : prompt) ids.append(ids.length() == 0 ? "" : ",").append(t);
+        String body = "{\"prompt\": [" + ids + "], \"n_predict\": " + predict + ", \"temperature\": 0,"
+                + " \"cache_prompt\": false, \"return_tokens\": true}";
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/completion")).timeout(Duration.ofSeconds(300))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("llama-server /completion answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    private static double number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\"\\s*:\\s*([-0-9.eE+]+)").matcher(json);
+        if (!m.find()) throw new IllegalStateException("llama-server's answer has no " + key + ": " + json);
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static int[] tokens(String json) {
+        Matcher m = Pattern.compile("\"tokens\"\\s*:\\s*\\[([^\\]]*)\\]").matcher(json);
+        if (!m.find()) throw new IllegalStateException("llama-server's answer has no tokens: " + json);
+        return Arrays.stream(m.group(1).split(",")).filter(s -> !s.isBlank()).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+    }
+
+    private static String agreement(int[] ours, int[] theirs) {
+        int same = 0;
+        while (same < Math.min(ours.length, theirs.length) && ours[same] == theirs[same]) same++;
+        if (same == ours.length && same == theirs.length) return "identical (" + same + " tokens)";
+        return "first " + same + " identical, then engine " + (same < ours.length ? ours[same] : "stops")
+                + " vs llama-server " + (same < theirs.length ? theirs[same] : "stops");
+    }
+
+    /** Token ids from a fixed seed, below the Qwen2 vocabulary size. */
+    private static int[] prompt(int length) {
+        Random random = new Random(7);
+        int[] ids = new int[length];
+        for (int i = 0; i < length; i++) ids[i] = 100 + random.nextInt(120_000);
+        return ids;
+    }
+
+    private static long statusKiB(String pid, String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
+            if (line.startsWith(field + ":")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+        return 0;
+    }
+
+    private static String script(String... args) throws IOException, InterruptedException {
+        Path shared = Path.of(System.getProperty("hearth.shared", "../shared"));
+        if (!Files.isDirectory(shared)) shared = Path.of("/work/shared");
+        List<String> command = new ArrayList<>(List.of("bash", shared.resolve("backends/llama-server.sh").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        if (code == MISSING_NEED) {
+            System.err.println("SKIPPED: engine bench needs llama-server: llama-server.sh " + String.join(" ", args) + " exited 3");
+            System.exit(0);
+        }
+        if (code != 0) throw new IllegalStateException("llama-server.sh " + String.join(" ", args) + " failed (exit " + code + ")");
+        return out;
+    }
+}

@@ -1,0 +1,81 @@
+// Kernels' quantised dot products against a plain reference: dequantise the row (Dequant) and the
+// quantised input, multiply in double. Random bytes are valid blocks for every format once the
+// F16 scale fields hold sane values, so each format is checked on many random rows.
+package hearth.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class KernelsTest {
+    private static final int COLUMNS = 512;     // two K-quant super-blocks, sixteen 32-blocks
+    private static final int ROWS = 20;
+
+    @Test
+    void dot_q8_0_matchesDequantisedReference() {
+        assertKernelMatchesReference(GgmlType.Q8_0, new int[] {0});
+    }
+
+    @Test
+    void dot_q4_0_matchesDequantisedReference() {
+        assertKernelMatchesReference(GgmlType.Q4_0, new int[] {0});
+    }
+
+    @Test
+    void dot_q5_0_matchesDequantisedReference() {
+        assertKernelMatchesReference(GgmlType.Q5_0, new int[] {0});
+    }
+
+    @Test
+    void dot_iq4_nl_matchesDequantisedReference() {
+        assertKernelMatchesReference(GgmlType.IQ4_NL, new int[] {0});
+    }
+
+    @Test
+    void dot_q4_K_matchesDequantisedReference() {
+        assertKernelMatchesReference(GgmlType.Q4_K, new int[] {0, 2});
+    }
+
+    @Test
+    void dot_q6_K_matchesDequantisedReference() {
+        assertKernelMatchesReference(GgmlType.Q6_K, new int[] {208});
+    }
+
+    /** scaleOffsets: where each block keeps its F16 scales, which must not be NaN or huge. */
+    private static void assertKernelMatchesReference(GgmlType type, int[] scaleOffsets) {
+        Random random = new Random(type.ordinal());
+        int rowBytes = (int) type.bytes(COLUMNS);
+        int blocks = rowBytes / type.blockBytes;
+        byte[] bytes = new byte[rowBytes * ROWS];
+        random.nextBytes(bytes);
+        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        for (int blk = 0; blk < blocks * ROWS; blk++) {
+            for (int off : scaleOffsets) {
+                buffer.putShort(blk * type.blockBytes + off, Float16.fromFloat(0.001f + random.nextFloat() * 0.05f));
+            }
+        }
+        Tensor w = new Tensor("w", type, new long[] {COLUMNS, ROWS}, new ByteBuffer[] {buffer}, ROWS);
+        float[] x = new float[COLUMNS];
+        for (int i = 0; i < COLUMNS; i++) x[i] = (float) random.nextGaussian();
+        Input in = Input.of(Input.kindFor(type), x, 0, COLUMNS);
+        int perScale = COLUMNS / in.scales.length;
+        Kernels kernels = new Kernels(8);
+        float[] row = new float[COLUMNS];
+        byte[] rowBytesCopy = new byte[rowBytes];
+        for (int r = 0; r < ROWS; r++) {
+            Dequant.row(w, r, row);
+            double expected = 0;
+            double magnitude = 0;
+            for (int i = 0; i < COLUMNS; i++) {
+                double term = (double) row[i] * in.quants[i] * in.scales[i / perScale];
+                expected += term;
+                magnitude += Math.abs(term);
+            }
+            float actual = kernels.dot(type, Kernels.read(w, r, rowBytesCopy), in);
+            assertEquals(expected, actual, 1e-5 * magnitude + 1e-6, type + " row " + r);
+        }
+    }
+}
