@@ -45,7 +45,6 @@ public final class LocalChat {
     public String architecture() { return engine.architecture(); }
     public int contextLength() { return engine.contextLength(); }
     public String templateName() { return template.name(); }
-    public boolean vectorized() { return engine.vectorized(); }
 
     /** messages: maps with "role" and "content" (a string). onText gets each piece of the answer as it is decoded. */
     public Reply chat(List<Map<String, Object>> messages, Engine.Sampling sampling, int maxTokens, List<String> stop,
