@@ -40,6 +40,10 @@ case "${1:-jar}" in
     [ "${failed:-1}" = 0 ] ;;
   bench)
     build_jar && test_classes
-    "${bin}java" -cp "build/classes:build/test-classes" hearth.bench.Bench "$@" ;;
+    # Each prints its measurements as ratios against a baseline run in the same process or script.
+    for b in Bench BackendBench HttpBench EngineBench; do
+      echo "== $b"
+      "${bin}java" -cp "build/classes:build/test-classes" "hearth.bench.$b" || exit 1
+    done ;;
   *) echo "usage: ./build.sh [jar|test|bench]" >&2; exit 1 ;;
 esac

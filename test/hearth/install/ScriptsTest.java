@@ -110,8 +110,13 @@ class ScriptsTest {
                 String reply = path.equals("/v1/models") ? "{\"object\":\"list\",\"data\":[{\"id\":\"small-model\",\"object\":\"model\"},{\"id\":\"big-model-q8\",\"object\":\"model\"}]}"
                         : path.equals("/v1/chat/completions") ? "{\"id\":\"c1\",\"object\":\"chat.completion\",\"model\":\"big-model-q8\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Looks fine.\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3,\"total_tokens\":8}}"
                         : "{\"error\":\"not found\"}";
+                boolean sse = path.equals("/v1/chat/completions") && body.contains("\"stream\":true");
+                if (sse) {  // a streamed request gets an OpenAI-style SSE answer, as a real server sends
+                    reply = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"big-model-q8\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Looks fine.\"},\"finish_reason\":\"stop\"}],"
+                            + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3,\"total_tokens\":8}}\n\ndata: [DONE]\n\n";
+                }
                 byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.getResponseHeaders().set("Content-Type", sse ? "text/event-stream" : "application/json");
                 exchange.sendResponseHeaders(reply.contains("not found") ? 404 : 200, bytes.length);
                 exchange.getResponseBody().write(bytes);
             }
