@@ -25,7 +25,8 @@ public final class Backend {
     }
 
     public String baseUrl() {
-        return target().http.baseUrl;
+        Target t = target();
+        return t.dialect instanceof Embedded e ? e.location() : t.http.baseUrl;
     }
 
     public String kind() {
@@ -93,6 +94,11 @@ public final class Backend {
         if (t != null) return t;
         synchronized (this) {
             if (target != null) return target;
+            String modelFile = config.get("model_file");
+            if (modelFile != null && !modelFile.isBlank()) {   // no server: hearth runs the file itself
+                target = new Target(null, new Embedded(java.nio.file.Path.of(modelFile)), false);
+                return target;
+            }
             var timeouts = OpenAiClient.Timeouts.of(config);
             String key = config.get("api_key");
             Dialect named = Discovery.named(config.get("backend"));

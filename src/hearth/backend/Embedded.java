@@ -1,0 +1,97 @@
+package hearth.backend;
+
+import hearth.config.Config;
+import hearth.engine.EngineException;
+import hearth.engine.LocalChat;
+import hearth.engine.Engine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+// hearth's own engine as one more backend: a GGUF file (--model-file / HEARTH_MODEL_FILE) run in
+// this process, so every tool works with no server at all. The only file outside src/hearth/engine
+// that knows the engine exists. Sampling defaults are llama-server's; temperature 0 is greedy.
+final class Embedded implements Dialect {
+    private final Path file;
+    private volatile LocalChat chat;   // mapped on first use, never while answering initialize
+
+    Embedded(Path file) {
+        this.file = file;
+    }
+
+    public String kind() { return "embedded"; }
+    public String label() { return "hearth's embedded engine"; }
+    public int defaultPort() { return 0; }
+    public String startHint() { return "nothing to start: hearth runs " + file + " itself"; }
+
+    String location() {
+        return file.toUri().toString();
+    }
+
+    @Override
+    public Health health(OpenAiClient http) {
+        return new Health(kind(), Config.VERSION, 1, 1, chat().modelName());
+    }
+
+    @Override
+    public List<ModelInfo> models(OpenAiClient http) {
+        LocalChat c = chat();
+        Long size = null;
+        try {
+            size = Files.size(file);
+        } catch (java.io.IOException e) {
+            // the size is optional in a listing
+        }
+        return List.of(new ModelInfo(c.modelName(), true, size, null, (long) c.contextLength(), "llm"));
+    }
+
+    @Override
+    public String defaultModel(OpenAiClient http) {
+        return chat().modelName();
+    }
+
+    @Override
+    public ChatReply chat(OpenAiClient http, ChatRequest request, boolean stream, Tokens tokens, Abort abort) {
+        var sampling = new Engine.Sampling(orDefault(request.temperature(), 0.8), orDefault(request.topP(), 0.95),
+                request.topK() == null ? 40 : request.topK().intValue(), 0.05, 1.0,
+                request.seed() == null ? System.nanoTime() : request.seed());
+        var answer = new Answer(chat().modelName(), stream ? tokens : Tokens.NONE);
+        try {
+            LocalChat.Reply reply = chat().chat(request.messages(), sampling, request.maxTokens() == null ? 4096 : request.maxTokens().intValue(),
+                    request.stop() == null ? List.of() : request.stop(), piece -> answer.add(piece, null), abort::aborted);
+            if (reply.stopReason().equals("cancelled")) throw new BackendException(BackendException.Kind.CANCELLED, "the generation was cancelled");
+            answer.promptTokens = (long) reply.promptTokens();
+            answer.completionTokens = (long) reply.completionTokens();
+            answer.ttftSeconds = reply.promptMillis() / 1000.0;
+            if (reply.generationMillis() > 0) answer.tokensPerSecond = reply.completionTokens() * 1000.0 / reply.generationMillis();
+            answer.finishReason = reply.stopReason();
+            return answer.finish();
+        } catch (EngineException e) {
+            throw new BackendException(BackendException.Kind.MALFORMED, "the embedded engine could not answer: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public List<List<Double>> embed(OpenAiClient http, String model, List<String> input, Abort abort) {
+        throw unsupported("embeddings");
+    }
+
+    private LocalChat chat() {
+        LocalChat c = chat;
+        if (c != null) return c;
+        synchronized (this) {
+            if (chat == null) {
+                try {
+                    chat = LocalChat.load(file, Config.ENGINE_MAX_CONTEXT, null);
+                } catch (EngineException e) {
+                    throw new BackendException(BackendException.Kind.UNREACHABLE, "cannot run model file " + file + ": " + e.getMessage());
+                }
+            }
+            return chat;
+        }
+    }
+
+    private static double orDefault(Double value, double fallback) {
+        return value == null ? fallback : value;
+    }
+}

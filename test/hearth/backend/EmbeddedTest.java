@@ -1,0 +1,96 @@
+package hearth.backend;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import hearth.config.Config;
+import hearth.json.Json;
+import hearth.mcp.Rpc;
+import hearth.mcp.Session;
+import hearth.tools.Registry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+// --model-file: the same tools with no server, answered by hearth's own engine. The greedy answer
+// is compared with the real llama-server's /v1/chat/completions on the same file.
+class EmbeddedTest {
+    @TempDir Path home;
+
+    @Test
+    void chat_greedy_matchesLlamaServer_andToolsWorkWithNoServer() throws Exception {
+        Path model = Path.of(script("model", "tiny-qwen2").strip());
+        var config = Config.load(Map.of("model_file", model.toString()), Map.of(), home);
+        var backend = new Backend(config, List.of());
+        assertEquals("embedded", backend.kind());
+        assertTrue(backend.baseUrl().startsWith("file:"), backend.baseUrl());
+        var messages = List.<Map<String, Object>>of(Json.obj("role", "user", "content", "Name three rivers."));
+        var streamed = new StringBuilder();
+        ChatReply mine = backend.chat(new ChatRequest(null, messages, 0.0, 30L, null, null, null, null, null, false), true,
+                (content, reasoning) -> streamed.append(content), new Abort());
+        assertEquals(30L, mine.completionTokens());
+
+        String port = String.valueOf(18197);
+        String url = script("start", port, "tiny-qwen2").strip();
+        try {
+            var body = Json.obj("messages", messages, "temperature", 0.0, "max_tokens", 30L);
+            var response = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build().send(
+                    HttpRequest.newBuilder(URI.create(url + "/v1/chat/completions")).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.ofString());
+            var choice = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(response.body())).get("choices")).get(0);
+            assertEquals(((String) ((Map<?, ?>) choice.get("message")).get("content")).strip(), mine.content());
+        } finally {
+            script("stop", port);
+        }
+        assertEquals(mine.content(), streamed.toString().strip());
+
+        // the chat tool over MCP, with progress, and no server anywhere
+        var server = Registry.server(config);
+        var out = new LinkedBlockingQueue<Map<String, Object>>();
+        var session = new Session();
+        server.accept(Rpc.request(1L, "initialize", Json.obj("protocolVersion", "2025-11-25", "capabilities", Json.obj())), session, out::add);
+        out.poll(5, TimeUnit.SECONDS);
+        server.accept(Rpc.request(2L, "tools/call", Json.obj("name", "chat", "arguments", Json.obj("message", "Name three rivers.",
+                "temperature", 0.0, "max_tokens", 30L), "_meta", Json.obj("progressToken", "p"))), session, out::add);
+        var progress = new ArrayList<Object>();
+        Map<String, Object> m;
+        while ((m = out.poll(60, TimeUnit.SECONDS)) != null && !m.containsKey("result")) progress.add(m);
+        assertNotNull(m, "no answer from the chat tool");
+        String text = (String) ((Map<?, ?>) ((List<?>) ((Map<?, ?>) m.get("result")).get("content")).get(0)).get("text");
+        assertTrue(text.startsWith("🏠 LOCAL · "), text);
+        assertTrue(text.contains(mine.content()), text);
+        assertFalse(progress.isEmpty(), "no progress notifications while the engine generated");
+        server.close();
+    }
+
+    @Test
+    void missingModelFile_isAClearError() throws Exception {
+        var config = Config.load(Map.of("model_file", home.resolve("none.gguf").toString()), Map.of(), home);
+        var e = assertThrows(BackendException.class, () -> new Backend(config, List.of()).models());
+        assertTrue(e.getMessage().contains("cannot run model file") && e.getMessage().contains("pass the path of a .gguf file"), e.getMessage());
+    }
+
+    private static String script(String... args) throws Exception {
+        var command = new ArrayList<>(List.of("bash", Path.of(System.getProperty("hearth.shared", "../shared"), "backends/llama-server.sh").toString()));
+        command.addAll(List.of(args));
+        var p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int status = p.waitFor();
+        if (status == 3) {
+            System.err.println("EmbeddedTest: SKIPPED LOUDLY - llama-server.sh exited 3 (a need is missing)");
+            Assumptions.abort("llama-server.sh exited 3");
+        }
+        assertEquals(0, status, "llama-server.sh " + String.join(" ", args));
+        return out;
+    }
+}
