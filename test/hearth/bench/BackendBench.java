@@ -40,6 +40,9 @@ public final class BackendBench {
     private static final Pattern TOKENS = Pattern.compile(": (\\d+) tokens");
 
     public static void main(String[] args) throws Exception {
+        // Real backends (llama.cpp's httplib, Ollama's Go server) set TCP_NODELAY; the JDK's HttpServer
+        // does not unless told, and its Nagle + the client's delayed ACK would add ~40 ms to every reply.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         var delay = new AtomicLong(0);
         var written = new ConcurrentHashMap<Integer, Long>();   // chunk number → when the backend wrote it
         HttpServer backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
