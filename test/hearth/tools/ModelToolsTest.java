@@ -113,6 +113,30 @@ class ModelToolsTest {
         assertTrue(error("set_work_hours_guard", "enabled", true, "timezone", "Mars/Olympus").contains("timezone like America/Denver"));
     }
 
+    @Test
+    void tiersFile_replacesTheDefaults_andABrokenOneIsNamed() throws Exception {
+        Files.createDirectories(config.home());
+        Files.writeString(config.home().resolve("tiers.json"), "{\"big\": {\"model\": \"Qwen3-Coder-30B-A3B-Instruct-MLX-4bit\", \"description\": \"the big one\"}}");
+        assertEquals("tier big", structured(ok("set_model", "model_name", "big")).get("matched_by"));
+        var listed = ok("list_models");
+        assertTrue(listed.text().contains("the big one"), listed.text());
+        var models = (List<?>) structured(listed).get("models");
+        assertEquals(3, models.size());
+        var big = (Map<?, ?>) models.get(2);
+        assertEquals("big", big.get("tier"));
+        assertEquals(true, big.get("active"));
+        Files.writeString(config.home().resolve("tiers.json"), "{\"big\": \"just a name\"}");
+        String broken = error("set_model", "model_name", "big");
+        assertTrue(broken.contains("tiers.json") && broken.contains("tier 'big' must be {\"model\""), broken);
+    }
+
+    @Test
+    void modelsResource_isTheSameDataAsListModels() {
+        var resource = ModelTools.resources(config, new Backend(config, List.of())).get(0);
+        String json = resource.reader().apply("hearth://models").orElseThrow();
+        assertEquals(structured(ok("list_models")), Json.parse(json));
+    }
+
     private ToolResult call(String tool, Object... args) {
         Tool t = tools.stream().filter(x -> x.name().equals(tool)).findFirst().orElseThrow();
         return McpServer.run(t, Json.obj(args), Call.detached());
