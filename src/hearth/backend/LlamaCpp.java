@@ -1,5 +1,6 @@
 package hearth.backend;
 
+import java.util.List;
 import java.util.Map;
 
 // llama.cpp's llama-server (port 8080): /health ({"status":"ok"}, 503 while loading), /props
@@ -27,6 +28,18 @@ final class LlamaCpp implements Dialect {
         Map<String, Object> meta = Completions.map(entry.get("meta"));
         return new ModelInfo(String.valueOf(entry.get("id")), true, Completions.number(meta.get("size")), null,
                 Completions.number(meta.get("n_ctx_train")), null);
+    }
+
+    /** llama-server serves /v1/embeddings only with a pooled model; without one its 400 gets the fix added. */
+    @Override
+    public List<List<Double>> embed(OpenAiClient http, String model, List<String> input, Abort abort) {
+        try {
+            return Dialect.super.embed(http, model, input, abort);
+        } catch (BackendException e) {
+            if (e.status != 400 || !e.getMessage().contains("Pooling type")) throw e;
+            throw new BackendException(e.kind, e.status, e.getMessage() + " - restart llama-server with --embeddings --pooling mean "
+                    + "(or cls/last), or load an embedding model", e.getCause());
+        }
     }
 
     @Override

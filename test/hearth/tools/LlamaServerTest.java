@@ -67,6 +67,15 @@ class LlamaServerTest {
     }
 
     @Test
+    void embed_onAnUnpooledModel_saysHowToStartLlamaServer() throws Exception {
+        var c = client();   // the shared script starts the tiny chat model with --embeddings but no pooling
+        c.call(1, "embed", Json.obj("input", "a hearth"), null);
+        var r = ChatToolsTest.result(c.next());
+        assertEquals(true, r.get("isError"));
+        assertTrue(ChatToolsTest.text(r).contains("restart llama-server with --embeddings --pooling mean"), ChatToolsTest.text(r));
+    }
+
+    @Test
     void chat_wholeAndStreamed() throws Exception {
         var c = client();
         c.call(1, "chat", Json.obj("message", "hello", "max_tokens", 16L, "seed", 1L, "temperature", 0.0), null);
