@@ -91,6 +91,10 @@ public final class McpServer {
         String level = Era.isModern(method, meta) ? (Call.isLevel(meta.get(Rpc.META_LOG_LEVEL)) ? (String) meta.get(Rpc.META_LOG_LEVEL) : null)
                                                   : session.logLevel;
         var call = new Call(id, meta.get("progressToken"), level, out, session);
+        if (method.equals(Rpc.INITIALIZE)) {   // inline: what it negotiates must be in place before the next line is read
+            out.accept(respond(id, method, paramMap, meta, session, call));
+            return;
+        }
         try {
             slots.acquire();
         } catch (InterruptedException e) {

@@ -40,7 +40,7 @@ class PromptsTest {
         String big = text(result(replies, 4));
         assertTrue(big.contains("Requested tier: \n(if nothing follows the colon, use `quality`)"), big);
         assertTrue(big.contains("`set_model`") && big.contains("`load_model`") && big.contains("`quick_test`"), big);
-        assertTrue(Json.write(replies.get(replies.size() - 1)).contains("Unknown prompt: nope"));
+        assertTrue(Json.write(replies.stream().filter(r -> Long.valueOf(5).equals(r.get("id"))).findFirst().orElseThrow()).contains("Unknown prompt: nope"));
     }
 
     @Test
