@@ -32,10 +32,7 @@ class DialectsTest {
     }
 
     private Backend backend(String... more) throws Exception {
-        String[] settings = new String[more.length + 2];
-        settings[0] = "base_url"; settings[1] = fake.url();
-        System.arraycopy(more, 0, settings, 2, more.length);
-        return new Backend(Fakes.config(home, settings));
+        return Fakes.backend(home, fake.url(), more);
     }
 
     // --- Ollama: docs.ollama.com/api ---

@@ -18,6 +18,15 @@ final class Fakes {
         return Config.load(flags, Map.of(), home);
     }
 
+    /** A Backend on the fake at `url`; `settings` as for config(), after base_url. */
+    static Backend backend(Path home, String url, String... settings) throws IOException {
+        String[] all = new String[settings.length + 2];
+        all[0] = "base_url";
+        all[1] = url;
+        System.arraycopy(settings, 0, all, 2, settings.length);
+        return new Backend(config(home, all));
+    }
+
     static ChatRequest ask(String text) {
         return new ChatRequest(null, List.of(Map.of("role", "user", "content", text)), null, null, null, null, null, null, null, false);
     }

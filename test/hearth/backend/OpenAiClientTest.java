@@ -37,10 +37,11 @@ class OpenAiClientTest {
     }
 
     private Backend backend(String... more) throws Exception {
-        String[] settings = new String[more.length + 4];
-        settings[0] = "base_url"; settings[1] = fake.url(); settings[2] = "backend"; settings[3] = "openai";
-        System.arraycopy(more, 0, settings, 4, more.length);
-        return new Backend(Fakes.config(home, settings));
+        String[] settings = new String[more.length + 2];
+        settings[0] = "backend";
+        settings[1] = "openai";
+        System.arraycopy(more, 0, settings, 2, more.length);
+        return Fakes.backend(home, fake.url(), settings);
     }
 
     private BackendException fails(Backend b, boolean stream) {
