@@ -123,16 +123,28 @@ public final class OpenAiClient {
         if (apiKey != null) request.header("Authorization", "Bearer " + apiKey);
         if (body == null) request.GET();
         else request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(body), StandardCharsets.UTF_8));
-        CompletableFuture<HttpResponse<InputStream>> future = whole
-                ? client().sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
-                        .thenApply(r -> new Buffered(r, new java.io.ByteArrayInputStream(r.body())))
-                : client().sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        abort.onAbort(() -> future.cancel(true));
+        // `sent` is the exchange itself: cancelling it tears the connection down, where cancelling a
+        // dependent stage would not. A reply that still arrives after an abort or a timeout is closed.
+        CompletableFuture<?> sent;
+        CompletableFuture<HttpResponse<InputStream>> future;
+        if (whole) {
+            var bytes = client().sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            sent = bytes;
+            future = bytes.thenApply(r -> new Buffered(r, new java.io.ByteArrayInputStream(r.body())));
+        } else {
+            future = client().sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            sent = future;
+        }
+        Runnable abandon = () -> {
+            sent.cancel(true);
+            future.thenAccept(r -> close(r.body()));
+        };
+        abort.onAbort(abandon);
         HttpResponse<InputStream> response;
         try {
             response = future.get(limit.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            future.cancel(true);
+            abandon.run();
             throw new BackendException(BackendException.Kind.TIMEOUT, 0, "backend at " + baseUrl + " did not start answering "
                     + method + " " + path + " within " + seconds(limit) + " - it may be loading a model or overloaded; "
                     + "raise HEARTH_TIMEOUT / HEARTH_FIRST_TOKEN_TIMEOUT or try again", e);
@@ -140,7 +152,7 @@ public final class OpenAiClient {
             throw cancelled(path);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            future.cancel(true);
+            abandon.run();
             throw cancelled(path);
         } catch (ExecutionException e) {
             throw abort.aborted() ? cancelled(path) : unreachable(e.getCause());

@@ -136,6 +136,29 @@ class ChatToolsTest {
     }
 
     @Test
+    void chat_cancelledWithoutProgress_abortsTheWholeReplyRequest() throws Exception {
+        var closed = new java.util.concurrent.CountDownLatch(1);
+        var started = new java.util.concurrent.CountDownLatch(1);
+        fake.on("POST /v1/chat/completions", ex -> {
+            ex.sendResponseHeaders(200, 0);
+            started.countDown();
+            try {   // a reply that never ends: whitespace is valid before JSON, so only a hang-up stops it
+                while (!fake.hold.await(20, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    ex.getResponseBody().write(' ');
+                    ex.getResponseBody().flush();
+                }
+            } catch (java.io.IOException e) {
+                closed.countDown();
+            }
+        });
+        var c = client("timeout", "60");
+        c.call(1, "chat", Json.obj("message", "no progress token"), null);
+        assertTrue(started.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        c.cancel(1);
+        assertTrue(closed.await(5, java.util.concurrent.TimeUnit.SECONDS), "backend connection was not closed");
+    }
+
+    @Test
     void chat_backendDown_isErrorWithHint() throws Exception {
         var c = client();
         fake.close();
