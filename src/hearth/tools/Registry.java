@@ -24,9 +24,9 @@ public final class Registry {
         tools.addAll(ModelTools.all(config, backend, ZonedDateTime::now));
         tools.addAll(HealthTools.all(config, backend));
         tools.addAll(EmbedTools.all(config, backend));
-        tools.addAll(ConfigTools.all(config));
+        tools.addAll(ConfigTools.all(config, backend));
         var resources = new ArrayList<Resource>();
-        resources.addAll(ConfigTools.resources(config));
+        resources.addAll(ConfigTools.resources(config, backend));
         resources.addAll(ModelTools.resources(config, backend));
         List<Prompt> prompts = Bundle.prompts();  // commands/*.md, the same text as the slash commands
         return new McpServer(select(tools, config), prompts, resources);
