@@ -5,15 +5,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 // Ollama (port 11434), through its native API: /api/chat with options.num_ctx sized to the prompt
-// (the OpenAI endpoint silently truncates to the default 2-4k context) and keep_alive, `think`
-// only when asked, NDJSON streaming; /api/tags (on disk), /api/ps (loaded), /api/version.
+// and capped at what the model was trained for (/api/show; the OpenAI endpoint silently truncates
+// to the default 2-4k context) and keep_alive, `think` only when asked, NDJSON streaming;
+// /api/tags (on disk), /api/ps (loaded), /api/version.
 final class Ollama implements Dialect {
     static final String KEEP_ALIVE = "30m";        // Ollama's own 5 min makes the next call after a pause reload the model
     private static final int MIN_CONTEXT = 8192;    // buckets keep num_ctx stable: a new value reloads the model
     private static final int MAX_CONTEXT = 131072;
     private static final long DEFAULT_REPLY_TOKENS = 2048;
+
+    private final Map<String, Integer> trained = new ConcurrentHashMap<>();   // "url model" → context length from /api/show
 
     public String kind() { return "ollama"; }
 
@@ -57,7 +61,7 @@ final class Ollama implements Dialect {
         if (r.seed() != null) options.put("seed", r.seed());
         if (r.maxTokens() != null) options.put("num_predict", r.maxTokens());
         if (r.stop() != null && !r.stop().isEmpty()) options.put("stop", r.stop());
-        options.put("num_ctx", contextFor(r));
+        options.put("num_ctx", Math.min(contextFor(r), trainedContext(http, r.model())));
         var body = Json.obj("model", r.model(), "messages", r.messages(), "stream", stream, "options", options, "keep_alive", KEEP_ALIVE);
         if (r.reasoning() != null) body.put("think", r.reasoning().equals("on") ? (Object) true : r.reasoning().equals("off") ? (Object) false : r.reasoning());
         if (r.json()) body.put("format", "json");
@@ -80,6 +84,28 @@ final class Ollama implements Dialect {
         int ctx = MIN_CONTEXT;
         while (ctx < need && ctx < MAX_CONTEXT) ctx *= 2;
         return ctx;
+    }
+
+    /**
+     * The context the model was trained for, from /api/show's model_info ("qwen2.context_length"):
+     * asking for more makes Ollama warn and can make the model ramble. Looked up once per model; when
+     * Ollama cannot say (an older version, a model it cannot describe), the buckets alone decide.
+     */
+    int trainedContext(OpenAiClient http, String model) {
+        if (model == null) return MAX_CONTEXT;
+        String key = http.baseUrl + " " + model;
+        Integer known = trained.get(key);
+        if (known != null) return known;
+        int context = MAX_CONTEXT;
+        try {
+            var info = Completions.map(Completions.object(http.post("/api/show", Json.obj("model", model), new Abort()), http, "/api/show").get("model_info"));
+            Long n = Completions.number(info.get(Completions.text(info.get("general.architecture")) + ".context_length"));
+            if (n != null && n > 0) context = (int) Math.min(n, MAX_CONTEXT);
+        } catch (BackendException e) {
+            return MAX_CONTEXT;   // not remembered: the next call asks again
+        }
+        trained.put(key, context);
+        return context;
     }
 
     private static void read(Map<String, Object> chunk, Answer answer) {

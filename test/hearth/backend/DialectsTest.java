@@ -114,6 +114,23 @@ class DialectsTest {
         assertEquals(32768, Ollama.contextFor(big));
     }
 
+    @Test
+    void ollama_numCtx_cappedAtTheTrainedContext_askedOncePerModel() throws Exception {
+        ollama();
+        fake.json("POST /api/show", 200, """
+            {"modelfile":"# Modelfile","parameters":"","template":"{{ .Prompt }}","details":{"family":"llama","parameter_size":"1B"},
+             "model_info":{"general.architecture":"llama","general.parameter_count":1235814432,"llama.context_length":4096},"capabilities":["completion"]}
+            """);
+        fake.json("POST /api/chat", 200, "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},\"done\":true}");
+        var b = backend();
+        b.chat(Fakes.ask("x".repeat(100_000)), false, Tokens.NONE, new Abort());
+        assertEquals("qwen2.5-coder:7b", fake.last("/api/show").json().get("model"));
+        assertEquals(4096L, ((Map<?, ?>) fake.last("/api/chat").json().get("options")).get("num_ctx"));
+        b.chat(Fakes.ask("short"), false, Tokens.NONE, new Abort());
+        assertEquals(4096L, ((Map<?, ?>) fake.last("/api/chat").json().get("options")).get("num_ctx"));
+        assertEquals(1, fake.requests.stream().filter(q -> q.path().equals("/api/show")).count());
+    }
+
     // --- LM Studio: lmstudio.ai/docs/developer/rest (native /api/v1) ---
     private void lmstudio() {
         fake.json("GET /api/v1/models", 200, """
