@@ -105,7 +105,7 @@ public final class Backend {
             String url = config.get("base_url");
             boolean discovered = url == null || url.isBlank();
             if (discovered) {
-                url = Discovery.probePorts(ports, key, timeouts);
+                url = Discovery.probePorts(Discovery.preferring(ports, named), key, timeouts);
                 if (url == null) {
                     throw new BackendException(BackendException.Kind.UNREACHABLE, "no local model server found: hearth tried "
                             + String.join(", ", ports.stream().map(p -> "http://127.0.0.1:" + p).toList())

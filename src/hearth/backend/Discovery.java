@@ -62,6 +62,14 @@ final class Discovery {
         return DIALECTS.get(6);
     }
 
+    /** `ports` with the named backend's own port first (HEARTH_BACKEND=lmstudio: 1234 before 8080). */
+    static List<Integer> preferring(List<Integer> ports, Dialect named) {
+        if (named == null || !ports.contains(named.defaultPort())) return ports;
+        var ordered = new java.util.ArrayList<Integer>(List.of(named.defaultPort()));
+        for (int p : ports) if (p != named.defaultPort()) ordered.add(p);
+        return ordered;
+    }
+
     /** The first well-known local port that is open and answers like a model server, or null. */
     static String probePorts(List<Integer> ports, String apiKey, OpenAiClient.Timeouts timeouts) {
         for (int port : ports) {
