@@ -24,4 +24,14 @@ public final class Abort {
         hooks.add(hook);
         if (aborted) hook.run();
     }
+
+    /** As onAbort, but only until the returned handle is closed (interrupting a thread is only right while it waits for us). */
+    Registration during(Runnable hook) {
+        onAbort(hook);
+        return () -> hooks.remove(hook);
+    }
+
+    interface Registration {
+        void close();
+    }
 }

@@ -13,14 +13,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 // The one HTTP client between hearth and a backend: java.net.http, HTTP/1.1, never a proxy (local
 // traffic, and keys must not pass through one), a bearer key when set, a deadline per phase
@@ -68,7 +64,7 @@ public final class OpenAiClient {
      * it early by returning false (a terminal event).
      */
     public void stream(String path, Map<String, Object> body, Abort abort, java.util.function.Predicate<String> line) {
-        HttpResponse<InputStream> response = open("POST", path, body, abort, timeouts.firstToken(), false);
+        HttpResponse<InputStream> response = open("POST", path, body, abort, timeouts.firstToken());
         var deadline = new Deadline(timeouts.total().toNanos(), timeouts.firstToken().toNanos(), timeouts.idle().toNanos(),
                 () -> close(response.body()));
         abort.onAbort(() -> close(response.body()));
@@ -89,13 +85,22 @@ public final class OpenAiClient {
 
     /** A whole JSON reply: the status line and body must both arrive within `limit`. */
     Object readJson(String method, String path, Map<String, Object> body, Abort abort, Duration limit) {
+        long started = System.nanoTime();
         HttpResponse<InputStream> response = open(method, path, body, abort, limit);
+        long left = Math.max(limit.toNanos() - (System.nanoTime() - started), 0);
+        var deadline = new Deadline(left, left, left, () -> close(response.body()));
+        abort.onAbort(() -> close(response.body()));
         byte[] bytes;
         try (InputStream in = response.body()) {
             bytes = in.readAllBytes();
         } catch (IOException e) {
-            throw abort.aborted() ? cancelled(path) : new BackendException(BackendException.Kind.MALFORMED, 0, "backend at " + baseUrl
+            if (abort.aborted()) throw cancelled(path);
+            if (deadline.expired() != null) throw new BackendException(BackendException.Kind.TIMEOUT, 0, "backend at " + baseUrl
+                    + " did not finish answering " + method + " " + path + " within " + seconds(limit) + " - raise HEARTH_TIMEOUT or try again", e);
+            throw new BackendException(BackendException.Kind.MALFORMED, 0, "backend at " + baseUrl
                     + " broke off the reply to " + path + " (" + e.getMessage() + ")", e);
+        } finally {
+            deadline.stop();
         }
         if (bytes.length == 0) return null;
         try {
@@ -111,52 +116,37 @@ public final class OpenAiClient {
                 + " - is this URL the backend's API (try without /v1 or another port)?", null);
     }
 
-    /** Sends the request and waits up to `limit` for the status line; a status of 400 or more is thrown. */
+    /**
+     * Sends the request and waits up to `limit` for the status line; a status of 400 or more is thrown.
+     * A blocking send on the caller's thread, not sendAsync: sendAsync hands every reply to the common
+     * pool (one thread on a 2-core machine), a hop that costs each call latency and parallel chats
+     * throughput. An abort interrupts the send, which cancels the exchange and closes its connection.
+     */
     private HttpResponse<InputStream> open(String method, String path, Map<String, Object> body, Abort abort, Duration limit) {
-        return open(method, path, body, abort, limit, true);
-    }
-
-
-    private HttpResponse<InputStream> open(String method, String path, Map<String, Object> body, Abort abort, Duration limit, boolean whole) {
         if (abort.aborted()) throw cancelled(path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Accept", "application/json, text/event-stream");
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(limit).header("Accept", "application/json, text/event-stream");
         if (apiKey != null) request.header("Authorization", "Bearer " + apiKey);
         if (body == null) request.GET();
         else request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(body), StandardCharsets.UTF_8));
-        // `sent` is the exchange itself: cancelling it tears the connection down, where cancelling a
-        // dependent stage would not. A reply that still arrives after an abort or a timeout is closed.
-        CompletableFuture<?> sent;
-        CompletableFuture<HttpResponse<InputStream>> future;
-        if (whole) {
-            var bytes = client().sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            sent = bytes;
-            future = bytes.thenApply(r -> new Buffered(r, new java.io.ByteArrayInputStream(r.body())));
-        } else {
-            future = client().sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            sent = future;
-        }
-        Runnable abandon = () -> {
-            sent.cancel(true);
-            future.thenAccept(r -> close(r.body()));
-        };
-        abort.onAbort(abandon);
         HttpResponse<InputStream> response;
+        Abort.Registration interrupt = abort.during(Thread.currentThread()::interrupt);
         try {
-            response = future.get(limit.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            abandon.run();
+            response = client().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpConnectTimeoutException e) {
+            throw unreachable(e);
+        } catch (HttpTimeoutException e) {
             throw new BackendException(BackendException.Kind.TIMEOUT, 0, "backend at " + baseUrl + " did not start answering "
                     + method + " " + path + " within " + seconds(limit) + " - it may be loading a model or overloaded; "
                     + "raise HEARTH_TIMEOUT / HEARTH_FIRST_TOKEN_TIMEOUT or try again", e);
-        } catch (CancellationException e) {
-            throw cancelled(path);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            abandon.run();
+            if (!abort.aborted()) Thread.currentThread().interrupt();   // not ours: the caller's own interrupt stands
             throw cancelled(path);
-        } catch (ExecutionException e) {
-            throw abort.aborted() ? cancelled(path) : unreachable(e.getCause());
+        } catch (IOException e) {
+            throw abort.aborted() ? cancelled(path) : unreachable(e);
+        } finally {
+            interrupt.close();
         }
+        if (abort.aborted()) Thread.interrupted();   // an abort that landed as the reply came: its interrupt is spent here
         if (response.statusCode() >= 400) throw httpError(method, path, response);
         return response;
     }
@@ -225,17 +215,6 @@ public final class OpenAiClient {
             }
         }
         return c;
-    }
-
-    /** A reply read whole, served as a stream so error handling stays one path. */
-    private record Buffered(HttpResponse<byte[]> raw, InputStream body) implements HttpResponse<InputStream> {
-        public int statusCode() { return raw.statusCode(); }
-        public HttpRequest request() { return raw.request(); }
-        public java.util.Optional<HttpResponse<InputStream>> previousResponse() { return java.util.Optional.empty(); }
-        public java.net.http.HttpHeaders headers() { return raw.headers(); }
-        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return raw.sslSession(); }
-        public URI uri() { return raw.uri(); }
-        public HttpClient.Version version() { return raw.version(); }
     }
 
     static String snippet(String body) {
