@@ -136,6 +136,22 @@ class OpenAiClientTest {
     }
 
     @Test
+    void chat_slowDripWholeReply_stopsAtTotalDeadline() throws Exception {
+        fake.on("POST /v1/chat/completions", ex -> {
+            ex.sendResponseHeaders(200, 0);
+            while (!fake.hold.await(50, TimeUnit.MILLISECONDS)) {   // whitespace before the JSON, forever
+                ex.getResponseBody().write(' ');
+                ex.getResponseBody().flush();
+            }
+        });
+        long t0 = System.nanoTime();
+        var e = fails(backend("timeout", "1"), false);
+        assertEquals(BackendException.Kind.TIMEOUT, e.kind);
+        assertTrue(e.getMessage().contains("did not finish answering POST /v1/chat/completions within 1 s"), e.getMessage());
+        assertTrue(System.nanoTime() - t0 < 3e9);
+    }
+
+    @Test
     void stream_abort_stopsAtOnce() throws Exception {
         fake.on("POST /v1/chat/completions", ex -> {
             ex.sendResponseHeaders(200, 0);
