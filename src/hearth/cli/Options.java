@@ -19,7 +19,7 @@ record Options(String command, Map<String, String> settings, Map<String, List<St
     record Flag(String name, boolean takesValue, String help) {}
 
     private static final Flag CLIENT = new Flag("--client", true, String.join("|", Client.NAMES) + " (default claude-code)");
-    private static final Flag SCOPE = new Flag("--scope", true, "user (default) or project: the client's per-project file in --project");
+    private static final Flag SCOPE = new Flag("--scope", true, "user (default), project (the client's per-project file in --project) or local (Claude Code: this project, in ~/.claude.json)");
     private static final Flag PROJECT = new Flag("--project", true, "project directory for --scope project (default: the current one)");
     private static final Flag NAME = new Flag("--name", true, "server name in the client's config (default hearth)");
     private static final Flag DRY_RUN = new Flag("--dry-run", false, "print every file exactly as it would be written; change nothing");
@@ -50,7 +50,7 @@ record Options(String command, Map<String, String> settings, Map<String, List<St
         String port = flags.containsKey("--port") ? flags.get("--port").get(flags.get("--port").size() - 1) : "0";
         require(port.matches("\\d{1,5}") && Integer.parseInt(port) <= 65535, "--port must be a number from 0 to 65535, got '" + port + "'");
         require(Client.NAMES.contains(flag(flags, "--client", "claude-code")), "unknown client: " + flag(flags, "--client", "") + " (one of " + String.join(", ", Client.NAMES) + ")");
-        require(Client.SCOPES.contains(flag(flags, "--scope", "user")), "unknown scope: " + flag(flags, "--scope", "") + " (user or project)");
+        require(Client.SCOPES.contains(flag(flags, "--scope", "user")), "unknown scope: " + flag(flags, "--scope", "") + " (user, project or local)");
         require(flag(flags, "--name", "hearth").matches("[A-Za-z0-9_-]+"), "--name may hold only letters, digits, '-' and '_', got '" + flag(flags, "--name", "") + "'");
         for (String arg : command.equals("call") && rest.size() > 1 ? rest.subList(1, rest.size()) : List.<String>of()) {
             require(arg.indexOf('=') > 0, "expected key=value after the tool name, got '" + arg + "'");

@@ -17,7 +17,7 @@ public enum Client {
     LMSTUDIO("lmstudio", "LM Studio", "mcpServers", false, false);
 
     public static final List<String> NAMES = List.of("claude-code", "claude-desktop", "codex", "vscode", "cursor", "gemini", "lmstudio");
-    public static final List<String> SCOPES = List.of("user", "project");
+    public static final List<String> SCOPES = List.of("user", "project", "local");
 
     final String id, title, key;
     final boolean comments;      // the client reads JSON with comments (VS Code, Gemini), so we must too
@@ -47,6 +47,7 @@ public enum Client {
     Path configFile(String scope, Path home, Path project, Map<String, String> env, String os) {
         boolean user = !scope.equals("project");
         if (!user && !hasProject) throw new IllegalArgumentException(title + " has no project scope; use --scope user");
+        if (scope.equals("local") && this != CLAUDE_CODE) throw new IllegalArgumentException("only Claude Code has a local scope; use --scope user or project");
         switch (this) {
             case CLAUDE_CODE: return user ? claudeDir(home, env, ".claude.json", true) : project.resolve(".mcp.json");
             case CLAUDE_DESKTOP: return appConfig(home, env, os, "Claude").resolve("claude_desktop_config.json");
@@ -56,6 +57,25 @@ public enum Client {
             case GEMINI: return (user ? dir(env, "GEMINI_CLI_HOME", home) : project).resolve(".gemini").resolve("settings.json");
             default: return home.resolve(".lmstudio").resolve("mcp.json");
         }
+    }
+
+    /** scopes this client has, for doctor */
+    List<String> scopes() {
+        return this == CLAUDE_CODE ? SCOPES : hasProject ? List.of("user", "project") : List.of("user");
+    }
+
+    /**
+     * The keys from the top of the file down to the object of servers. Claude Code's local scope (its
+     * default for `claude mcp add`) lives in ~/.claude.json under projects["<git root, else the
+     * directory>"] (CLIENTS.md §2.1).
+     */
+    List<String> serversPath(String scope, Path project) {
+        if (this != CLAUDE_CODE || !scope.equals("local")) return List.of(key);
+        Path dir = project.toAbsolutePath().normalize();
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (java.nio.file.Files.exists(p.resolve(".git"))) return List.of("projects", p.toString(), key);
+        }
+        return List.of("projects", dir.toString(), key);
     }
 
     /** Where Claude Code looks for slash-command files: user ~/.claude/commands, project .claude/commands. */

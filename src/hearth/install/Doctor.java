@@ -69,14 +69,14 @@ public final class Doctor {
     private void clients() {
         out.println("Clients (hearth's entry, and the jar it runs):");
         for (Client client : Client.values()) {
-            for (String scope : client.hasProject ? Client.SCOPES : List.of("user")) {
+            for (String scope : client.scopes()) {
                 Path file = client.configFile(scope, userHome, project, env, os);
-                out.printf("  %-26s %s%n", client.id + " (" + scope + ")", describe(client, file));
+                out.printf("  %-26s %s%n", client.id + " (" + scope + ")", describe(client, file, client.serversPath(scope, project)));
             }
         }
     }
 
-    private String describe(Client client, Path file) {
+    private String describe(Client client, Path file, List<String> serversPath) {
         String text;
         try {
             text = ConfigFile.read(file);
@@ -91,7 +91,7 @@ public final class Doctor {
                 if (names.isEmpty()) return file + ": hearth not registered";
                 return file + ": " + String.join(", ", names.stream().map(n -> n + " → " + jarIn(toml.section(n))).toList());
             }
-            JsonConfig json = JsonConfig.parse(text, client.key, client.comments);
+            JsonConfig json = JsonConfig.parse(text, serversPath, client.comments);
             var found = json.servers().entrySet().stream().filter(e -> e.getKey().contains("hearth") || Json.write(e.getValue()).contains("hearth")).toList();
             if (found.isEmpty()) return file + ": hearth not registered";
             return file + ": " + String.join(", ", found.stream().map(e -> e.getKey() + " → " + jarIn(Json.write(e.getValue()))).toList());

@@ -50,7 +50,7 @@ public final class Installer {
         if (!Files.isRegularFile(r.jar())) throw new InstallException("no jar at " + r.jar() + " (--jar must name hearth's jar)");
         Path aot = Launch.aotSupported() ? hearthHome.resolve("hearth.aot") : null;
         var launch = new Launch(Launch.currentJava(), Launch.flags(r.engine(), aot), installedJar);
-        String after = withEntry(client, file, before, r.name(), launch, r.env());
+        String after = withEntry(client, file, before, r, launch);
 
         if (r.dryRun()) {
             out.println("Dry run: nothing is written. install would:");
@@ -74,7 +74,7 @@ public final class Installer {
             if (failed != null) {
                 out.println("No AOT cache (" + failed + "); hearth starts without one");
                 launch = new Launch(launch.java(), Launch.flags(r.engine(), null), installedJar);
-                after = withEntry(client, file, before, r.name(), launch, r.env());
+                after = withEntry(client, file, before, r, launch);
             } else {
                 out.println("Created the AOT cache " + aot + " for a faster start");
             }
@@ -99,7 +99,7 @@ public final class Installer {
         Client client = Client.of(r.client());
         Path file = client.configFile(r.scope(), userHome, r.project(), processEnv, os);
         String before = ConfigFile.read(file);
-        String after = before == null ? null : withoutEntry(client, file, before, r.name());
+        String after = before == null ? null : withoutEntry(client, file, before, r);
         if (after == null || after.equals(before)) {
             out.println("'" + r.name() + "' is not registered in " + file + (before == null ? " (no such file)" : "") + "; nothing changed.");
             return;
@@ -118,22 +118,22 @@ public final class Installer {
     }
 
     /** The client's file with hearth's entry added or replaced. */
-    String withEntry(Client client, Path file, String before, String name, Launch launch, Map<String, String> env) {
+    String withEntry(Client client, Path file, String before, Request r, Launch launch) {
         if (client.toml()) {
-            TomlConfig toml = parseToml(file, before, name);
-            return toml.put(name, TomlConfig.block(name, launch.java(), launch.args(), env, CODEX_STARTUP_SECONDS, CODEX_TOOL_SECONDS));
+            TomlConfig toml = parseToml(file, before, r.name());
+            return toml.put(r.name(), TomlConfig.block(r.name(), launch.java(), launch.args(), r.env(), CODEX_STARTUP_SECONDS, CODEX_TOOL_SECONDS));
         }
-        JsonConfig json = parseJson(client, file, before);
-        json.put(name, entry(client, launch, env));
+        JsonConfig json = parseJson(client, file, before, client.serversPath(r.scope(), r.project()));
+        json.put(r.name(), entry(client, launch, r.env()));
         if (json.hadComments) out.println("Note: " + file + " has comments or trailing commas, which the rewrite drops; the backup keeps them.");
         return json.render();
     }
 
     /** The client's file without hearth's entry; "" when nothing else was in it (uninstall deletes the file). */
-    String withoutEntry(Client client, Path file, String before, String name) {
-        if (client.toml()) return parseToml(file, before, name).remove(name);
-        JsonConfig json = parseJson(client, file, before);
-        if (!json.remove(name)) return before;
+    String withoutEntry(Client client, Path file, String before, Request r) {
+        if (client.toml()) return parseToml(file, before, r.name()).remove(r.name());
+        JsonConfig json = parseJson(client, file, before, client.serversPath(r.scope(), r.project()));
+        if (!json.remove(r.name())) return before;
         return json.isEmpty() ? "" : json.render();
     }
 
@@ -153,9 +153,9 @@ public final class Installer {
         return "\"" + client.key + "\": {\"" + name + "\": " + Json.pretty(entry(client, launch, env), "  ") + "}\n";
     }
 
-    private static JsonConfig parseJson(Client client, Path file, String text) {
+    private static JsonConfig parseJson(Client client, Path file, String text, List<String> path) {
         try {
-            return JsonConfig.parse(text, client.key, client.comments);
+            return JsonConfig.parse(text, path, client.comments);
         } catch (JsonException e) {
             throw refused(file, e.getMessage());
         }

@@ -3,58 +3,85 @@ package hearth.install;
 import hearth.json.Json;
 import hearth.json.JsonException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 // One JSON client config in memory: parse (JSONC comments and trailing commas blanked out for the
 // clients that allow them, so line:column still point into the user's file), put or remove one
-// server entry under the client's key, and render it back in the file's own indent. Keys, order
-// and every other setting are kept; comments are not (the backup has them, and install says so).
+// server entry in the object of servers at the client's key path (["mcpServers"], or Claude Code's
+// ["projects", dir, "mcpServers"]), and render it back in the file's own indent. Keys, order and
+// every other setting are kept; comments are not (the backup has them, and install says so).
 final class JsonConfig {
     private final Map<String, Object> root;
-    private final String key;
+    private final List<String> path;
     private final String indent;
     private final boolean finalNewline;
     final boolean hadComments;
 
-    private JsonConfig(Map<String, Object> root, String key, String indent, boolean finalNewline, boolean hadComments) {
+    private JsonConfig(Map<String, Object> root, List<String> path, String indent, boolean finalNewline, boolean hadComments) {
         this.root = root;
-        this.key = key;
+        this.path = path;
         this.indent = indent;
         this.finalNewline = finalNewline;
         this.hadComments = hadComments;
     }
 
     /** `text` null means the file does not exist yet. Throws JsonException (with line:column) on a file we cannot read. */
-    static JsonConfig parse(String text, String key, boolean jsonc) {
-        if (text == null || text.isBlank()) return new JsonConfig(new LinkedHashMap<>(), key, "  ", true, false);
+    static JsonConfig parse(String text, List<String> path, boolean jsonc) {
+        if (text == null || text.isBlank()) return new JsonConfig(new LinkedHashMap<>(), path, "  ", true, false);
         String plain = jsonc ? blankComments(text) : text;
         Object value = Json.parse(plain);
         if (!(value instanceof Map<?, ?>)) throw new JsonException("Expected a JSON object at the top level, found another JSON value");
         @SuppressWarnings("unchecked") var root = (Map<String, Object>) value;
-        if (root.containsKey(key) && !(root.get(key) instanceof Map<?, ?>)) {
-            throw new JsonException("Expected \"" + key + "\" to be an object of servers, found " + Json.write(root.get(key)));
+        Object at = root;
+        for (String key : path) {
+            at = ((Map<?, ?>) at).get(key);
+            if (at == null) break;
+            if (!(at instanceof Map<?, ?>)) {
+                throw new JsonException("Expected \"" + String.join("\" → \"", path) + "\" to be an object of servers, found " + Json.write(at) + " at \"" + key + "\"");
+            }
         }
-        return new JsonConfig(root, key, indentOf(text), text.endsWith("\n"), !plain.equals(text));
+        return new JsonConfig(root, path, indentOf(text), text.endsWith("\n"), !plain.equals(text));
     }
 
-    @SuppressWarnings("unchecked")
+    /** The object of servers, or an empty map when the file has none yet. */
     Map<String, Object> servers() {
-        return root.get(key) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        Map<String, Object> at = root;
+        for (String key : path) {
+            at = child(at, key);
+            if (at == null) return Map.of();
+        }
+        return at;
     }
 
     /** Adds or replaces (in place, keeping its position) the entry `name`. */
     @SuppressWarnings("unchecked")
     void put(String name, Map<String, Object> entry) {
-        ((Map<String, Object>) root.computeIfAbsent(key, k -> new LinkedHashMap<String, Object>())).put(name, entry);
+        Map<String, Object> at = root;
+        for (String key : path) at = (Map<String, Object>) at.computeIfAbsent(key, k -> new LinkedHashMap<String, Object>());
+        at.put(name, entry);
     }
 
-    /** Removes `name`; an object of servers left empty goes too, as before hearth was added. Returns whether it was there. */
+    /**
+     * Removes `name`, returning whether it was there. An object of servers left empty goes too when
+     * nothing sits beside it (top-level, or a project entry hearth alone created), and so does every
+     * object above it that is left empty: the file reads as before hearth was added.
+     */
     boolean remove(String name) {
         Map<String, Object> servers = servers();
         if (!servers.containsKey(name)) return false;
         servers.remove(name);
-        if (servers.isEmpty()) root.remove(key);
+        if (!servers.isEmpty()) return true;
+        var chain = new java.util.ArrayList<Map<String, Object>>(List.of(root));   // root, then each object down to the servers' parent
+        for (String key : path.subList(0, path.size() - 1)) chain.add(child(chain.get(chain.size() - 1), key));
+        if (path.size() > 1 && chain.get(chain.size() - 1).size() > 1) return true;   // Claude keeps "mcpServers": {} beside a project's settings
+        for (int i = path.size() - 1; i >= 0 && chain.get(i).get(path.get(i)) instanceof Map<?, ?> m && m.isEmpty(); i--) chain.get(i).remove(path.get(i));
         return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> child(Map<String, Object> map, String key) {
+        return map.get(key) instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
     }
 
     boolean isEmpty() {

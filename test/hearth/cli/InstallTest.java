@@ -73,6 +73,41 @@ class InstallTest {
     }
 
     @Test
+    void claudeCodeLocalScope_isTheGitRootsProjectEntry_andUninstallRestoresTheFile() throws Exception {
+        Path home = tmp.resolve("home"), config = home.resolve(".claude.json"), repo = tmp.resolve("repo"), sub = repo.resolve("src/deep");
+        Files.createDirectories(sub);
+        Files.createDirectories(repo.resolve(".git"));
+        Files.createDirectories(home);
+        String otherProject = "/somewhere/else", repoKey = repo.toAbsolutePath().normalize().toString();
+        var original = Json.obj("numStartups", 3L, "mcpServers", Json.obj("global", Json.obj("command", "x")), "projects", Json.obj(
+                otherProject, Json.obj("allowedTools", Json.arr(), "mcpServers", Json.obj())));
+        String originalText = Json.pretty(original, "  ") + "\n";
+        Files.writeString(config, originalText);
+        String[] install = {"install", "--client", "claude-code", "--scope", "local", "--project", sub.toString(), "--jar", JAR.toString()};
+        String[] uninstall = {"uninstall", "--client", "claude-code", "--scope", "local", "--project", sub.toString()};
+
+        assertEquals(0, run(home, Map.of(), install), err());
+        var projects = (Map<?, ?>) Json.parseObject(Files.readString(config)).get("projects");
+        var entry = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) projects.get(repoKey)).get("mcpServers")).get("hearth");
+        assertEquals("stdio", entry.get("type"));
+        assertEquals(Json.obj("allowedTools", Json.arr(), "mcpServers", Json.obj()), projects.get(otherProject));
+        assertEquals(Json.obj("global", Json.obj("command", "x")), Json.parseObject(Files.readString(config)).get("mcpServers"));
+        assertEquals(0, run(home, Map.of(), uninstall), err());
+        assertEquals(originalText, Files.readString(config), "a project entry hearth alone created goes away again");
+
+        // a project Claude already knows keeps its settings and its (now empty) mcpServers, as Claude writes them
+        var known = Json.obj("numStartups", 3L, "projects", Json.obj(repoKey, Json.obj("allowedTools", Json.arr("Bash"), "mcpServers", Json.obj())));
+        String knownText = Json.pretty(known, "  ") + "\n";
+        Files.writeString(config, knownText);
+        assertEquals(0, run(home, Map.of(), install), err());
+        assertEquals(0, run(home, Map.of(), uninstall), err());
+        assertEquals(knownText, Files.readString(config));
+
+        assertEquals(2, run(home, Map.of(), "install", "--client", "cursor", "--scope", "local", "--jar", JAR.toString()));
+        assertTrue(err().contains("only Claude Code has a local scope"), err());
+    }
+
+    @Test
     void codex_installUpdateUninstall_keepsCommentsAndOtherServersByteForByte() throws Exception {
         Path home = tmp.resolve("home"), config = home.resolve(".codex/config.toml");
         Files.createDirectories(config.getParent());
