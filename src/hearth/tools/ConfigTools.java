@@ -60,7 +60,7 @@ final class ConfigTools {
         var text = new StringBuilder("hearth " + Config.VERSION + " configuration\n");
         config.describe().forEach((key, v) -> {
             var entry = (Map<?, ?>) v;
-            text.append(String.format("%-16s %s  (%s)%n", key, entry.get("value") == null ? "(not set)" : entry.get("value"), entry.get("source")));
+            text.append(String.format("%-20s %s  (%s)%n", key, entry.get("value") == null ? "(not set)" : entry.get("value"), entry.get("source")));
         });
         var b = (Map<?, ?>) all.get("backend");
         text.append("\nbackend: ").append(b.containsKey("error") ? "not reachable - " + b.get("error")
@@ -69,8 +69,8 @@ final class ConfigTools {
         var g = (Map<?, ?>) all.get("work_hours_guard");
         text.append("\nwork-hours guard: ").append(Boolean.TRUE.equals(g.get("enabled")) ? "on" : "off")
                 .append(" (").append(g.get("days")).append(" ").append(g.get("start")).append("-").append(g.get("end")).append(" ").append(g.get("timezone")).append(")");
-        text.append("\ntiers: ");
-        if (all.containsKey("tiers_error")) text.append(all.get("tiers_error"));
+        text.append("\ntiers:");
+        if (all.containsKey("tiers_error")) text.append(" ").append(all.get("tiers_error"));
         else for (Object t : (List<?>) all.get("tiers")) text.append("\n  ").append(((Map<?, ?>) t).get("name")).append(" → ").append(((Map<?, ?>) t).get("model"));
         return ToolResult.structured(text.toString().stripTrailing(), all);
     }
