@@ -48,15 +48,15 @@ class MainTest {
     @Test
     void call_printsToolText_andFlagBeatsEnvironment() {
         assertEquals(0, run(Map.of("HEARTH_MODEL", "from-env", "HEARTH_BACKEND", "ollama"), "call", "get_config", "--model", "from-flag"));
-        assertTrue(out().contains("model            from-flag  (flag --model)"), out());
-        assertTrue(out().contains("backend          ollama  (env HEARTH_BACKEND)"), out());
+        assertTrue(out().contains("model                from-flag  (flag --model)"), out());
+        assertTrue(out().contains("backend              ollama  (env HEARTH_BACKEND)"), out());
     }
 
     @Test
     void call_secret_isNeverShown() {
         assertEquals(0, run(Map.of("HEARTH_API_KEY", "sk-very-secret"), "call", "get_config"));
         assertFalse(out().contains("sk-very-secret"));
-        assertTrue(out().contains("api_key          set  (env HEARTH_API_KEY)"), out());
+        assertTrue(out().contains("api_key              set  (env HEARTH_API_KEY)"), out());
     }
 
     @Test
@@ -71,7 +71,7 @@ class MainTest {
     void stateFile_isReadBelowEnvironment_andABrokenOneCannotStart() throws Exception {
         Files.writeString(home.resolve("state.json"), "{\"model\": \"from-state\"}");
         assertEquals(0, run(Map.of(), "call", "get_config"));
-        assertTrue(out().contains("model            from-state  (state "), out());
+        assertTrue(out().contains("model                from-state  (state "), out());
         Files.writeString(home.resolve("state.json"), "{\"model\": ");
         assertEquals(2, run(Map.of(), "call", "get_config"));
         assertTrue(err().contains("cannot read " + home.resolve("state.json")), err());
