@@ -38,7 +38,7 @@ public final class Doctor {
         out.println("Config:");
         for (var e : config.describe().entrySet()) {
             var v = (Map<?, ?>) e.getValue();
-            out.printf("  %-16s %s  (%s)%n", e.getKey(), v.get("value") == null ? "-" : v.get("value"), v.get("source"));
+            out.printf("  %-20s %s  (%s)%n", e.getKey(), v.get("value") == null ? "-" : v.get("value"), v.get("source"));
         }
         out.println();
         boolean ok = backend();

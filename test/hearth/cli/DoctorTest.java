@@ -35,7 +35,7 @@ class DoctorTest {
         assertEquals(0, run(Map.of(), "install", "--client", "codex", "--jar", InstallTest.JAR.toString()), err());
         assertEquals(0, run(Map.of("HEARTH_BASE_URL", url + "/v1/"), "doctor", "--project", home.resolve("p").toString()), out() + err());
         String report = out();
-        assertTrue(report.contains("base_url         " + url + "/v1/  (env HEARTH_BASE_URL)"), report);
+        assertTrue(report.contains("base_url             " + url + "/v1/  (env HEARTH_BASE_URL)"), report);
         assertTrue(report.contains(url + ": reachable, Ollama 0.9.1, "), report);
         assertTrue(report.contains("models (2): qwen3:8b, llama3.2:3b"), report);
         String jar = home.resolve(".hearth/hearth.jar").toString();
