@@ -33,7 +33,7 @@ final class LifecycleTools {
                         + "The work-hours guard blocks big models in working hours unless force is true.",
                         """
                         {"type": "object",
-                         "properties": {"model": {"type": "string", "minLength": 1, "description": "model name as list_models shows it"},
+                         "properties": {"model": {"type": "string", "minLength": 1, "description": "model name as list_models shows it, or a tier name"},
                                         "context_length": {"type": "integer", "minimum": 1, "description": "context window in tokens; default: the backend's"},
                                         "gpu": {"type": "number", "minimum": 0, "maximum": 1, "description": "share of the model offloaded to the GPU: 0 = CPU only, 1 = all that fits"},
                                         "flash_attention": {"type": "boolean", "description": "use flash attention (LM Studio)"},
@@ -47,17 +47,17 @@ final class LifecycleTools {
                         + "or one instance id; Ollama: keep_alive 0; llama-server: router mode).",
                         """
                         {"type": "object",
-                         "properties": {"model": {"type": "string", "minLength": 1, "description": "model name (or LM Studio instance id) as list_models shows it"}},
+                         "properties": {"model": {"type": "string", "minLength": 1, "description": "model name (or LM Studio instance id) as list_models shows it, or a tier name"}},
                          "required": ["model"], "additionalProperties": false}
                         """, CHANGE_OUTPUT, """
                         {"readOnlyHint": false, "destructiveHint": false, "idempotentHint": true, "openWorldHint": false}
-                        """, Report.guarded((args, call) -> unload(args, call, backend))),
+                        """, Report.guarded((args, call) -> unload(args, call, config, backend))),
                 new Tool("download_model", "Download a local model", "Download a model to the backend: LM Studio (catalog id or Hugging Face "
                         + "URL, optional quantization) or Ollama (pull, with the quantisation in the tag). Sends progress notifications; past "
                         + "HEARTH_DOWNLOAD_BUDGET it returns the job id and state instead of waiting. The work-hours guard blocks big models unless force is true.",
                         """
                         {"type": "object",
-                         "properties": {"model": {"type": "string", "minLength": 1, "description": "LM Studio catalog id or Hugging Face URL; Ollama name:tag"},
+                         "properties": {"model": {"type": "string", "minLength": 1, "description": "LM Studio catalog id or Hugging Face URL; Ollama name:tag; or a tier name"},
                                         "quantization": {"type": "string", "minLength": 1, "description": "e.g. Q4_K_M (LM Studio, Hugging Face URLs only)"},
                                         "force": {"type": "boolean", "description": "download even when the work-hours guard blocks it"}},
                          "required": ["model"], "additionalProperties": false}
@@ -75,7 +75,7 @@ final class LifecycleTools {
     }
 
     private static ToolResult load(Args args, Call call, Config config, Backend backend, Supplier<ZonedDateTime> clock) throws Exception {
-        String model = model(args);
+        String model = model(args, config);
         var options = new LoadOptions(args.integer("context_length", 1, MAX_CONTEXT, null), args.number("gpu", 0, 1, null),
                 args.has("flash_attention") ? args.bool("flash_attention", false) : null, args.integer("ttl", 1, MAX_TTL_SECONDS, null));
         boolean forced = guard(args, config, model, clock, "not loaded");
@@ -88,8 +88,8 @@ final class LifecycleTools {
         return change(head, c, backend, forced);
     }
 
-    private static ToolResult unload(Args args, Call call, Backend backend) {
-        ModelChange c = backend.unload(model(args), abort(call));
+    private static ToolResult unload(Args args, Call call, Config config, Backend backend) throws Exception {
+        ModelChange c = backend.unload(model(args, config), abort(call));
         String head = switch (c.state()) {
             case "unloaded" -> "✅ Unloaded " + c.model() + " from " + backend.label();
             case "not loaded" -> "✅ " + c.model() + " is not loaded on " + backend.label() + ": nothing to free";
@@ -99,7 +99,7 @@ final class LifecycleTools {
     }
 
     private static ToolResult download(Args args, Call call, Config config, Backend backend, Supplier<ZonedDateTime> clock) throws Exception {
-        String model = model(args);
+        String model = model(args, config);
         String quantization = args.string("quantization", null);
         boolean forced = guard(args, config, model, clock, "not downloaded");
         Download d = backend.download(model, quantization, state -> {
@@ -118,10 +118,12 @@ final class LifecycleTools {
         return ToolResult.structured(Report.badge(d.model()) + "\n\n" + head + (forced ? "\n⚠️ forced past the work-hours guard" : ""), structured);
     }
 
-    private static String model(Args args) {
+    /** The model argument; a tier name (quality, fast, …) stands for its model, as the big-model scripts pass it. */
+    private static String model(Args args, Config config) throws java.io.IOException {
         String model = args.string("model").trim();
         if (model.isEmpty()) throw new ToolException("argument 'model' must name a model, got an empty string; list_models shows the names");
-        return model;
+        Tiers.Tier tier = Tiers.byName(Tiers.load(config.home()), model);
+        return tier != null ? tier.model() : model;
     }
 
     /** Refuses a big model in guarded hours unless force; returns whether force was what let it through. */

@@ -279,6 +279,19 @@ class LifecycleToolsTest {
     }
 
     @Test
+    void tierName_standsForItsModel_andItsBigModelIsGuarded() throws Exception {
+        fake.json("POST /api/generate", 200, "{\"model\": \"Qwen3-Coder-30B-A3B-Instruct-MLX-4bit\", \"response\": \"\", \"done\": true}");
+        var config = config("ollama");
+        State.put(config.statePath(), Guard.KEY, Guard.DEFAULT.with(true).toJson());
+        Tool load = LifecycleTools.all(config, new Backend(config, List.of()), () -> WEDNESDAY_10AM).get(0);
+        assertTrue(McpServer.run(load, Json.obj("model", "quality"), Call.detached()).text()
+                .contains("'Qwen3-Coder-30B-A3B-Instruct-MLX-4bit' is big"), "the quality tier is guarded");
+        ToolResult r = McpServer.run(load, Json.obj("model", "quality", "force", true), Call.detached());
+        assertFalse(r.isError(), r.text());
+        assertEquals("Qwen3-Coder-30B-A3B-Instruct-MLX-4bit", fake.last("/api/generate").json().get("model"));
+    }
+
+    @Test
     void badArguments_nameTheArgument() throws Exception {
         assertEquals("argument 'context_length' must be an integer in [1, 10485760], got 'big'",
                 text(call("lmstudio", "load_model", Json.obj("model", "m", "context_length", "big"))));
