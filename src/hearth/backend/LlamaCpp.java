@@ -26,7 +26,8 @@ final class LlamaCpp implements Dialect {
         http.get("/health", http.timeouts.connect().plusSeconds(5));
         Map<String, Object> props = Completions.map(http.get("/props", http.timeouts.connect().plusSeconds(5)));
         var models = models(http);
-        return new Health(kind(), Completions.text(props.get("build_info")), models.size(), models.size(), null);
+        int loaded = (int) models.stream().filter(m -> Boolean.TRUE.equals(m.loaded())).count();   // a router lists unloaded ones too
+        return new Health(kind(), Completions.text(props.get("build_info")), loaded, models.size(), null);
     }
 
     /** A router lists every model with status.value (loaded, loading, unloaded, …); a single-model server only its one, loaded. */

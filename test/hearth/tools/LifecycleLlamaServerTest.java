@@ -72,6 +72,10 @@ class LifecycleLlamaServerTest {
         c.call(1, "list_models", Json.obj(), null);
         String list = ChatToolsTest.text(ChatToolsTest.result(c.next()));
         assertTrue(list.contains("tiny-qwen2  [not loaded]") && list.contains("tiny-llama3  [not loaded]"), list);
+        c.call(11, "health_check", Json.obj(), null);
+        var health = (Map<?, ?>) ChatToolsTest.result(c.next()).get("structuredContent");
+        assertEquals("ok", health.get("status"), String.valueOf(health));
+        assertEquals("0/2", health.get("models_loaded"), "a router counts only what it has loaded");
 
         var loaded = call(c, 2, "load_model", Json.obj("model", "tiny-qwen2"));
         assertNotEquals(true, loaded.get("isError"), ChatToolsTest.text(loaded));
