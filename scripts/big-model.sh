@@ -46,7 +46,8 @@ if ! hearth call set_model "model_name=$tier" $force; then
 fi
 [ "$dry" = 1 ] || printf '%s\n' "$tier" > "$home/big-model-active"
 echo "Loading it:"
-hearth call load_model "model=$tier" || echo "  (not loaded now; the backend loads it on first use)"
+# shellcheck disable=SC2086 # the same --force passes the work-hours guard for the load too
+hearth call load_model "model=$tier" $force || echo "  (not loaded now; the backend loads it on first use)"
 echo "Quick test:"
 hearth call quick_test test=code_review || {
   echo "big-model.sh: quick_test failed; a model that is still loading often does - try: hearth call quick_test" >&2

@@ -74,6 +74,26 @@ public final class Backend {
         return advise(() -> target().dialect.embed(target().http, model != null ? model : model(), input, abort));
     }
 
+    public ModelChange load(String model, LoadOptions options, Abort abort) {
+        Polling polling = Polling.of(config);
+        try {
+            return advise(() -> target().dialect.load(target().http, model, options, polling, abort));
+        } catch (BackendException e) {
+            if (e.kind != BackendException.Kind.TIMEOUT) throw e;
+            throw new BackendException(e.kind, e.status, label() + " did not finish loading " + model + " within " + polling.load().toSeconds()
+                    + " s - it may still be loading (list_models shows it); for a big model raise HEARTH_LOAD_TIMEOUT", e);
+        }
+    }
+
+    public ModelChange unload(String model, Abort abort) {
+        return advise(() -> target().dialect.unload(target().http, model, Polling.of(config), abort));
+    }
+
+    /** Downloads for up to HEARTH_DOWNLOAD_BUDGET, telling `progress` each state; returns the last one. */
+    public Download download(String model, String quantization, java.util.function.Consumer<Download> progress, Abort abort) {
+        return advise(() -> target().dialect.download(target().http, model, quantization, Polling.of(config), progress, abort));
+    }
+
     /** Drops what was found (URL, kind, default model), so the next call looks again. */
     public void forget() {
         target = null;

@@ -4,11 +4,12 @@ import hearth.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 // Everything that differs from one backend to another, behind one small interface. The default
 // methods are the plain OpenAI-compatible behaviour (/v1/models, /v1/chat/completions,
 // /v1/embeddings); each backend's file overrides only what it does differently. Load, unload and
-// download answer "not supported" until a dialect implements them.
+// download answer "not supported", with the backend's own way to do it, unless a dialect implements them.
 interface Dialect {
     String kind();                // the HEARTH_BACKEND value: openai, ollama, lmstudio, llamacpp, mlx, omlx, vllm
 
@@ -78,20 +79,35 @@ interface Dialect {
         return vectors;
     }
 
-    default String load(OpenAiClient http, String model, Map<String, Object> options, Abort abort) {
-        throw unsupported("loading a model");
+    /** Loads `model` into memory, waiting up to polling.load() for it to be ready. */
+    default ModelChange load(OpenAiClient http, String model, LoadOptions options, Polling polling, Abort abort) {
+        throw lifecycle("loading a model");
     }
 
-    default String unload(OpenAiClient http, String model, Abort abort) {
-        throw unsupported("unloading a model");
+    default ModelChange unload(OpenAiClient http, String model, Polling polling, Abort abort) {
+        throw lifecycle("unloading a model");
     }
 
-    default String download(OpenAiClient http, String model, String quantization, Tokens progress, Abort abort) {
-        throw unsupported("downloading a model");
+    /**
+     * Downloads `model`, telling `progress` each state it learns, for up to polling.budget(); past
+     * it, returns the state reached (the backend carries on where it can). A failed download throws.
+     */
+    default Download download(OpenAiClient http, String model, String quantization, Polling polling,
+                              Consumer<Download> progress, Abort abort) {
+        throw lifecycle("downloading a model");
+    }
+
+    /** One line: how a user loads, unloads or downloads models with this backend when hearth cannot. */
+    default String lifecycleHint() {
+        return "manage models in " + label() + " itself, or use LM Studio, Ollama or llama-server's router mode, which hearth can drive";
     }
 
     default BackendException unsupported(String what) {
         return new BackendException(BackendException.Kind.UNSUPPORTED, what + " is not supported by " + label()
                 + " through its API - do it in " + label() + " itself, or use LM Studio, Ollama or llama-server's router mode");
+    }
+
+    private BackendException lifecycle(String what) {
+        return new BackendException(BackendException.Kind.UNSUPPORTED, what + " is not supported by " + label() + " - " + lifecycleHint());
     }
 }

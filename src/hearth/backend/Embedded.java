@@ -24,6 +24,11 @@ final class Embedded implements Dialect {
     public int defaultPort() { return 0; }
     public String startHint() { return "nothing to start: hearth runs " + file + " itself"; }
 
+    @Override
+    public String lifecycleHint() {
+        return "hearth's engine runs the one file it was given: restart hearth with --model-file <other.gguf> (HEARTH_MODEL_FILE)";
+    }
+
     String location() {
         return file.toUri().toString();
     }

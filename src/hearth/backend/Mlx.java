@@ -14,6 +14,12 @@ final class Mlx implements Dialect {
     public String startHint() { return "mlx_lm.server --model mlx-community/Qwen2.5-Coder-7B-Instruct-4bit --port 8080"; }
 
     @Override
+    public String lifecycleHint() {
+        return "MLX LM loads the model a request names on first use, fetching it from Hugging Face if needed: "
+                + "call set_model (or chat with model=) using an id like mlx-community/Qwen2.5-7B-Instruct-4bit";
+    }
+
+    @Override
     public ModelInfo model(Map<String, Object> entry) {
         return new ModelInfo(String.valueOf(entry.get("id")), null, null, null, null, null);
     }

@@ -64,8 +64,13 @@ public final class OpenAiClient {
      * it early by returning false (a terminal event).
      */
     public void stream(String path, Map<String, Object> body, Abort abort, java.util.function.Predicate<String> line) {
-        HttpResponse<InputStream> response = open("POST", path, body, abort, timeouts.firstToken());
-        var deadline = new Deadline(timeouts.total().toNanos(), timeouts.firstToken().toNanos(), timeouts.idle().toNanos(),
+        stream(path, body, abort, timeouts, line);
+    }
+
+    /** As above with other limits: a model download is silent for longer than a generation may be. */
+    void stream(String path, Map<String, Object> body, Abort abort, Timeouts limits, java.util.function.Predicate<String> line) {
+        HttpResponse<InputStream> response = open("POST", path, body, abort, limits.firstToken());
+        var deadline = new Deadline(limits.total().toNanos(), limits.firstToken().toNanos(), limits.idle().toNanos(),
                 () -> close(response.body()));
         abort.onAbort(() -> close(response.body()));
         try (var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
@@ -75,9 +80,9 @@ public final class OpenAiClient {
                 deadline.touch();
                 if (!text.isBlank() && !line.test(text)) return;
             }
-            if (deadline.expired() != null) throw streamFailure(path, abort, deadline, null);
+            if (deadline.expired() != null) throw streamFailure(path, abort, deadline, limits, null);
         } catch (IOException e) {
-            throw streamFailure(path, abort, deadline, e);
+            throw streamFailure(path, abort, deadline, limits, e);
         } finally {
             deadline.stop();
         }
@@ -171,20 +176,20 @@ public final class OpenAiClient {
         return new BackendException(BackendException.Kind.UNREACHABLE, 0, "cannot reach backend at " + baseUrl + " (" + why + ") - is it running?", cause);
     }
 
-    private BackendException streamFailure(String path, Abort abort, Deadline deadline, IOException cause) {
+    private BackendException streamFailure(String path, Abort abort, Deadline deadline, Timeouts limits, IOException cause) {
         if (abort.aborted()) return cancelled(path);
         String phase = deadline.expired();
         if ("first".equals(phase)) {
             return new BackendException(BackendException.Kind.TIMEOUT, 0, "backend at " + baseUrl + " sent nothing for " + path + " within "
-                    + seconds(timeouts.firstToken()) + " (still reading the prompt?) - raise HEARTH_FIRST_TOKEN_TIMEOUT or send a shorter prompt", cause);
+                    + seconds(limits.firstToken()) + " (still reading the prompt?) - raise HEARTH_FIRST_TOKEN_TIMEOUT or send a shorter prompt", cause);
         }
         if ("idle".equals(phase)) {
-            return new BackendException(BackendException.Kind.TIMEOUT, 0, "backend at " + baseUrl + " went silent for " + seconds(timeouts.idle())
+            return new BackendException(BackendException.Kind.TIMEOUT, 0, "backend at " + baseUrl + " went silent for " + seconds(limits.idle())
                     + " in the middle of " + path + " - it may have stalled; raise HEARTH_IDLE_TIMEOUT or try again", cause);
         }
         if ("total".equals(phase)) {
             return new BackendException(BackendException.Kind.TIMEOUT, 0, "backend at " + baseUrl + " did not finish " + path + " within "
-                    + seconds(timeouts.total()) + " - raise HEARTH_TIMEOUT or ask for fewer tokens (max_tokens)", cause);
+                    + seconds(limits.total()) + " - raise HEARTH_TIMEOUT or ask for fewer tokens (max_tokens)", cause);
         }
         return new BackendException(BackendException.Kind.MALFORMED, 0, "backend at " + baseUrl + " broke off the reply to " + path
                 + (cause == null ? "" : " (" + cause.getMessage() + ")") + " - it may have crashed or been restarted", cause);

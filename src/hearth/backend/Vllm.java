@@ -16,6 +16,11 @@ final class Vllm implements Dialect {
     public String startHint() { return "vllm serve Qwen/Qwen2.5-7B-Instruct --port 8000"; }
 
     @Override
+    public String lifecycleHint() {
+        return "vLLM serves the one model it was started with: restart it as `vllm serve <hugging face id>` (it downloads the model itself)";
+    }
+
+    @Override
     public Health health(OpenAiClient http) {
         http.get("/health", http.timeouts.connect().plusSeconds(5));
         String version = Completions.text(Completions.map(http.get("/version", http.timeouts.connect().plusSeconds(5))).get("version"));

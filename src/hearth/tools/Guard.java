@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-// The work-hours guard: while on, switching to a big model (the quality tier, or a name that says
-// 30B or more) is refused in working hours, default Mon-Fri 08:00-17:00 America/Denver, unless the
-// caller passes force. Stored in state.json under "work_hours_guard".
+// The work-hours guard: while on, switching to, loading or downloading a big model (the quality
+// tier, or a name that says 30B or more) is refused in working hours, default Mon-Fri 08:00-17:00
+// America/Denver, unless the caller passes force. Stored in state.json under "work_hours_guard".
 record Guard(boolean enabled, LocalTime start, LocalTime end, List<DayOfWeek> days, ZoneId zone) {
     static final String KEY = "work_hours_guard";
     static final double BIG_BILLIONS = 30;   // about 18 GB at 4 bits: what crowds out work apps on a 32 GB machine
@@ -53,7 +53,7 @@ record Guard(boolean enabled, LocalTime start, LocalTime end, List<DayOfWeek> da
     String refusal(String model, List<Tiers.Tier> tiers, ZonedDateTime now) {
         if (!enabled || !inHours(now) || !isBig(model, tiers)) return null;
         return "the work-hours guard blocks big models " + daysText() + " " + start + "-" + end + " " + zone.getId() + " and '" + model
-                + "' is big; pass force=true to switch anyway, or turn the guard off with set_work_hours_guard enabled=false";
+                + "' is big; pass force=true to go ahead anyway, or turn the guard off with set_work_hours_guard enabled=false";
     }
 
     static boolean isBig(String model, List<Tiers.Tier> tiers) {

@@ -23,6 +23,7 @@ public final class Registry {
         tools.addAll(ChatTools.all(config, backend));
         tools.addAll(ModelTools.all(config, backend, ZonedDateTime::now));
         tools.addAll(HealthTools.all(config, backend));
+        tools.addAll(LifecycleTools.all(config, backend, ZonedDateTime::now));
         tools.addAll(EmbedTools.all(config, backend));
         tools.addAll(ConfigTools.all(config, backend));
         var resources = new ArrayList<Resource>();
