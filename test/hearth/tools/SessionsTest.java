@@ -241,4 +241,23 @@ class SessionsTest {
             assertEquals(-32002L, error.get("code"), uri);
         }
     }
+
+    @Test
+    void resources_manySessions_arePagedWithTheFixedResources() throws Exception {
+        Files.createDirectories(file("x").getParent());
+        for (int i = 0; i < Config.PAGE_SIZE + 5; i++) Files.writeString(file(String.format("s%03d", i)), new Turn(1, null, null, null, "u", "a").toLine() + "\n");
+        var c = client();
+        var uris = new ArrayList<Object>();
+        Object cursor = null;
+        long id = 1;
+        do {
+            c.send(hearth.mcp.Rpc.request(id++, "resources/list", cursor == null ? Json.obj() : Json.obj("cursor", cursor)));
+            var page = result(c.next());
+            for (Object r : (List<?>) page.get("resources")) uris.add(((Map<?, ?>) r).get("uri"));
+            cursor = page.get("nextCursor");
+        } while (cursor != null);
+        assertEquals(2 + Config.PAGE_SIZE + 5, uris.size());   // hearth://config and hearth://models, then every session once
+        assertEquals("hearth://sessions/s000", uris.get(2));
+        assertEquals("hearth://sessions/s054", uris.get(uris.size() - 1));
+    }
 }
