@@ -56,8 +56,8 @@ final class ChatTools {
                            "files": {"type": "array", "items": {"type": "string"}, "description": "text files (under the client's roots) to append to the message"}},
                          "additionalProperties": false}
                         """, CHAT_OUTPUT, """
-                        {"readOnlyHint": true, "destructiveHint": false, "idempotentHint": false, "openWorldHint": false}
-                        """, Report.guarded((args, call) -> chat(args, call, config, backend, sessions))),
+                        {"readOnlyHint": false, "destructiveHint": true, "idempotentHint": false, "openWorldHint": false}
+                        """, Report.guarded((args, call) -> chat(args, call, config, backend, sessions))),   // session_id writes a file; reset deletes it
                 new Tool("quick_test", "Test the local model", "Run a fixed diagnostic prompt on the local model and report speed (tok/s), "
                         + "time to first token, tokens and seconds. Tests: hello (basic answer), code_review (code understanding), math (347 × 28, checked).",
                         """
