@@ -40,10 +40,6 @@ public final class SessionStore {
         return id != null && ID.matcher(id).matches();   // no '/', '\\', ':' or leading '.': never "..", never a hidden lock file
     }
 
-    public Path dir() {
-        return dir;
-    }
-
     /**
      * Waits for the session's locks, then reads it; the caller closes the result to release them.
      * A torn last line is reported on stderr here and cut off by the next append.
