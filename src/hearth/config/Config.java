@@ -71,6 +71,10 @@ public final class Config {
     public static final int MAX_FILES_TOTAL_BYTES = 1024 * 1024; // all `files` of one chat call together
     public static final int MAX_REPLY_CHARS = 4 * 1024 * 1024;   // one model reply; a runaway generation stops here
     public static final int PROBE_MILLIS = 1500;                 // each port/kind probe; a local server answers in a few ms
+    public static final int MAX_SESSION_TURNS = 1000;            // per chat session; past this a new session_id or reset
+    public static final int MAX_SESSION_BYTES = 8 * 1024 * 1024; // per session file; checked before a turn, so one reply may pass it
+    public static final int MAX_SESSION_HISTORY_CHARS = 64 * 1024; // history sent per turn, newest first: ~16k tokens fits a 32k
+                                                                 // context with room to answer; older turns stay on disk
 
     // HTTP transport (serve --http). Each bounds what a network client controls.
     public static final int HTTP_DEFAULT_PORT = 8931;            // clear of the backends' 1234, 8000, 8080, 11434

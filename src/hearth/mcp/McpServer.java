@@ -176,7 +176,8 @@ public final class McpServer {
             case Rpc.TOOLS_CALL: return callTool(params, call);
             case Rpc.PROMPTS_LIST: return page(params, "prompts", prompts.stream().map(Prompt::toJson).toList());
             case Rpc.PROMPTS_GET: return getPrompt(params);
-            case Rpc.RESOURCES_LIST: return page(params, "resources", resources.stream().filter(r -> !r.isTemplate()).map(Resource::toJson).toList());
+            case Rpc.RESOURCES_LIST: return page(params, "resources", resources.stream()
+                    .flatMap(r -> r.isTemplate() ? r.instances().get().stream() : java.util.stream.Stream.of(r)).map(Resource::toJson).toList());
             case Rpc.RESOURCES_TEMPLATES_LIST: return page(params, "resourceTemplates", resources.stream().filter(Resource::isTemplate).map(Resource::toJson).toList());
             case Rpc.RESOURCES_READ: return readResource(params, modern);
             default: throw new RpcException(Rpc.METHOD_NOT_FOUND, "Unknown method: " + method);

@@ -11,6 +11,7 @@ import hearth.mcp.Call;
 import hearth.mcp.Tool;
 import hearth.mcp.ToolException;
 import hearth.mcp.ToolResult;
+import hearth.sessions.SessionStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +26,12 @@ final class ChatTools {
 
     private ChatTools() {}
 
-    static List<Tool> all(Config config, Backend backend) {
+    static List<Tool> all(Config config, Backend backend, SessionStore sessions) {
         return List.of(
                 new Tool("chat", "Ask the local model", "Send a message (or a conversation) to the model running on this machine and return "
                         + "its answer, labelled 🏠 LOCAL with token counts and speed. Private and free: good for drafts, summaries, reviews and "
-                        + "questions that need no outside knowledge. `files` hands text files to the local model without you reading them.",
+                        + "questions that need no outside knowledge. `files` hands text files to the local model without you reading them. "
+                        + "With `session_id` hearth keeps the conversation on disk, so later calls only send the new `message`.",
                         """
                         {"type": "object",
                          "properties": {
@@ -37,7 +39,10 @@ final class ChatTools {
                            "messages": {"type": "array", "description": "a whole conversation, oldest first; `message` is appended as the last user turn",
                                         "items": {"type": "object", "properties": {"role": {"type": "string", "enum": ["system", "user", "assistant"]},
                                                   "content": {"type": "string"}}, "required": ["role", "content"]}},
-                           "system": {"type": "string", "description": "system prompt"},
+                           "system": {"type": "string", "description": "system prompt; with session_id, kept from the session's first turn"},
+                           "session_id": {"type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$",
+                                          "description": "keep the conversation under this name (survives restarts); each call adds one turn"},
+                           "reset": {"type": "boolean", "description": "with session_id: clear the session first (alone: just clear it)"},
                            "model": {"type": "string", "description": "model name or tier (turbo, fast, default, quality); default: the active model"},
                            "temperature": {"type": "number", "minimum": 0, "maximum": 2},
                            "max_tokens": {"type": "integer", "minimum": 1, "description": "longest answer in tokens (default 4096)"},
@@ -51,8 +56,8 @@ final class ChatTools {
                            "files": {"type": "array", "items": {"type": "string"}, "description": "text files (under the client's roots) to append to the message"}},
                          "additionalProperties": false}
                         """, CHAT_OUTPUT, """
-                        {"readOnlyHint": true, "destructiveHint": false, "idempotentHint": false, "openWorldHint": false}
-                        """, Report.guarded((args, call) -> chat(args, call, config, backend))),
+                        {"readOnlyHint": false, "destructiveHint": true, "idempotentHint": false, "openWorldHint": false}
+                        """, Report.guarded((args, call) -> chat(args, call, config, backend, sessions))),   // session_id writes a file; reset deletes it
                 new Tool("quick_test", "Test the local model", "Run a fixed diagnostic prompt on the local model and report speed (tok/s), "
                         + "time to first token, tokens and seconds. Tests: hello (basic answer), code_review (code understanding), math (347 × 28, checked).",
                         """
@@ -65,29 +70,41 @@ final class ChatTools {
                         """, Report.guarded((args, call) -> quickTest(args, call, config, backend))));
     }
 
-    private static ToolResult chat(Args args, Call call, Config config, Backend backend) throws Exception {
+    private static ToolResult chat(Args args, Call call, Config config, Backend backend, SessionStore sessions) throws Exception {
+        String message = userMessage(args, call);
+        if (args.has("session_id")) return SessionChat.chat(args.string("session_id"), message, args, call, config, backend, sessions);
+        if (args.bool("reset", false)) throw new ToolException("argument 'reset' needs 'session_id': it clears that session");
         var messages = new ArrayList<Map<String, Object>>();
         String system = args.string("system", null);
         if (system != null) messages.add(Json.obj("role", "system", "content", system));
         messages.addAll(conversation(args.raw("messages")));
+        if (message != null) messages.add(Json.obj("role", "user", "content", message));
+        if (messages.stream().noneMatch(m -> !"system".equals(m.get("role")))) {
+            throw new ToolException("argument 'message' is required (or 'messages', a conversation with at least one user turn)");
+        }
+        boolean show = args.bool("show_reasoning", false);
+        ChatReply reply = run(backend, request(args, config, messages), call.wantsProgress(), call);
+        return ToolResult.structured(Report.text(reply, show), Report.structured(reply, backend.kind(), show));
+    }
+
+    /** `message` with the `files` appended, or null when neither was given. */
+    private static String userMessage(Args args, Call call) throws Exception {
         String message = args.string("message", null);
         List<String> files = args.strings("files");
         if (!files.isEmpty()) {
             String text = FileInputs.read(files, FileInputs.roots(call.roots()));
             message = (message == null ? "" : message + "\n\n") + text;
         }
-        if (message != null) messages.add(Json.obj("role", "user", "content", message));
-        if (messages.stream().noneMatch(m -> !"system".equals(m.get("role")))) {
-            throw new ToolException("argument 'message' is required (or 'messages', a conversation with at least one user turn)");
-        }
+        return message;
+    }
+
+    /** The backend request for `messages` with the sampling arguments of a chat call. */
+    static ChatRequest request(Args args, Config config, List<Map<String, Object>> messages) throws Exception {
         var stop = args.strings("stop");
-        var request = new ChatRequest(model(args, config), messages, args.number("temperature", 0, 2, null),
+        return new ChatRequest(model(args, config), messages, args.number("temperature", 0, 2, null),
                 args.integer("max_tokens", 1, 1_000_000, DEFAULT_MAX_TOKENS), args.number("top_p", 0, 1, null),
                 args.integer("top_k", 0, 100_000, null), args.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE, null),
                 stop.isEmpty() ? null : stop, args.oneOf("reasoning", null, REASONING), args.bool("json", false));
-        boolean show = args.bool("show_reasoning", false);
-        ChatReply reply = run(backend, request, call.wantsProgress(), call);
-        return ToolResult.structured(Report.text(reply, show), Report.structured(reply, backend.kind(), show));
     }
 
     /** Runs one chat with progress and cancellation wired to the MCP call. */
@@ -150,7 +167,7 @@ final class ChatTools {
         return out;
     }
 
-    private static final String CHAT_OUTPUT = """
+    private static final String REPLY_OUTPUT = """
             {"type": "object",
              "properties": {
                "model": {"type": "string"}, "backend": {"type": "string"}, "text": {"type": "string"},
@@ -162,7 +179,23 @@ final class ChatTools {
              "required": ["model", "backend", "text", "usage", "seconds"]}
             """;
 
-    private static final String QUICK_OUTPUT = CHAT_OUTPUT.replace("\"required\": [", "\"required\": [\"test\", \"passed\", ")
+    // REPLY_OUTPUT plus the session fields; only text is required, as reset alone answers without a reply
+    private static final String CHAT_OUTPUT = """
+            {"type": "object",
+             "properties": {
+               "model": {"type": "string"}, "backend": {"type": "string"}, "text": {"type": "string"},
+               "reasoning": {"type": "string"},
+               "usage": {"type": "object", "properties": {"prompt_tokens": {"type": ["integer", "null"]},
+                         "completion_tokens": {"type": ["integer", "null"]}, "total_tokens": {"type": ["integer", "null"]}}},
+               "seconds": {"type": "number"}, "tokens_per_second": {"type": ["number", "null"]},
+               "ttft_seconds": {"type": ["number", "null"]}, "finish_reason": {"type": ["string", "null"]},
+               "session_id": {"type": "string"}, "session_turns": {"type": "integer", "description": "turns the session holds now"},
+               "history_turns_sent": {"type": "integer", "description": "earlier turns sent with this one: the newest that fit the history limit"},
+               "note": {"type": "string"}},
+             "required": ["text"]}
+            """;
+
+    private static final String QUICK_OUTPUT = REPLY_OUTPUT.replace("\"required\": [", "\"required\": [\"test\", \"passed\", ")
             .replace("\"seconds\": {\"type\": \"number\"},", "\"seconds\": {\"type\": \"number\"}, \"test\": {\"type\": \"string\"}, "
                     + "\"prompt\": {\"type\": \"string\"}, \"passed\": {\"type\": [\"boolean\", \"null\"]},");
 }

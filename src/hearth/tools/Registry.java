@@ -7,6 +7,7 @@ import hearth.mcp.McpServer;
 import hearth.mcp.Prompt;
 import hearth.mcp.Resource;
 import hearth.mcp.Tool;
+import hearth.sessions.SessionStore;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,8 +20,9 @@ public final class Registry {
 
     public static McpServer server(Config config) {
         var backend = new Backend(config);   // finds the server on first use, never at start-up
+        var sessions = new SessionStore(config.home().resolve("sessions"));
         var tools = new ArrayList<Tool>();
-        tools.addAll(ChatTools.all(config, backend));
+        tools.addAll(ChatTools.all(config, backend, sessions));
         tools.addAll(ModelTools.all(config, backend, ZonedDateTime::now));
         tools.addAll(HealthTools.all(config, backend));
         tools.addAll(LifecycleTools.all(config, backend, ZonedDateTime::now));
@@ -29,6 +31,7 @@ public final class Registry {
         var resources = new ArrayList<Resource>();
         resources.addAll(ConfigTools.resources(config, backend));
         resources.addAll(ModelTools.resources(config, backend));
+        resources.addAll(SessionChat.resources(sessions));
         List<Prompt> prompts = Bundle.prompts();  // commands/*.md, the same text as the slash commands
         return new McpServer(select(tools, config), prompts, resources);
     }

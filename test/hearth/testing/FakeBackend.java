@@ -31,6 +31,8 @@ public final class FakeBackend implements AutoCloseable {
         void handle(HttpExchange exchange) throws Exception;
     }
 
+    public static final String BODY = "fake-backend.body";   // exchange attribute: the request body as text
+
     public final List<Request> requests = new CopyOnWriteArrayList<>();
     public final CountDownLatch hold = new CountDownLatch(1);
     private final Map<String, Handler> routes = new ConcurrentHashMap<>();
@@ -49,6 +51,7 @@ public final class FakeBackend implements AutoCloseable {
                 String key = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
                 requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body,
                         exchange.getRequestHeaders().getFirst("Authorization")));
+                exchange.setAttribute(BODY, body);   // handlers that answer by what was asked read it here
                 Handler h = routes.get(key);
                 if (h == null) send(exchange, 404, "application/json", "{\"error\":\"not found\"}");
                 else h.handle(exchange);
