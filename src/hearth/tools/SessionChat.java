@@ -40,7 +40,7 @@ final class SessionChat {
             if (reset) session.clear();
             if (message == null) {
                 if (!reset) throw new ToolException("argument 'message' is required with 'session_id' (or send reset: true alone to clear the session)");
-                String text = "Session " + id + " cleared (" + cleared + " turns removed).";
+                String text = "Session " + id + " cleared (" + cleared + (cleared == 1 ? " turn" : " turns") + " removed).";
                 return ToolResult.structured(text, Json.obj("text", text, "session_id", id, "session_turns", 0L));
             }
             String full = session.limitReached(message);

@@ -162,7 +162,7 @@ class SessionsTest {
         assertEquals(List.of("system: new", "user: two"), sent(1));
         assertEquals(1L, ((Map<?, ?>) r.get("structuredContent")).get("session_turns"));
         var cleared = chat(c, "session_id", "r", "reset", true);
-        assertEquals("Session r cleared (1 turns removed).", text(cleared));
+        assertEquals("Session r cleared (1 turn removed).", text(cleared));
         assertFalse(Files.exists(file("r")));
         assertEquals(2, fake.requests.stream().filter(q -> q.path().equals("/v1/chat/completions")).count());
         var noSession = chat(c, "reset", true, "message", "x");
