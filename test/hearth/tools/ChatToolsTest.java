@@ -107,22 +107,27 @@ class ChatToolsTest {
         assertEquals(true, fake.last("/v1/chat/completions").json().get("stream"));
     }
 
-    @Test
-    void chat_cancelled_abortsBackendRequest_serverKeepsServing() throws Exception {
-        var closed = new java.util.concurrent.CountDownLatch(1);
-        var streaming = new java.util.concurrent.CountDownLatch(1);
-        fake.on("POST /v1/chat/completions", ex -> {
+    /** A reply that never ends: `chunk` every 20 ms until hearth hangs up, which counts down `closed`. */
+    private FakeBackend.Handler endless(byte[] chunk, java.util.concurrent.CountDownLatch started, java.util.concurrent.CountDownLatch closed) {
+        return ex -> {
             ex.sendResponseHeaders(200, 0);
-            streaming.countDown();
+            started.countDown();
             try {
                 while (!fake.hold.await(20, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    ex.getResponseBody().write(("data: " + CHUNK + "\n\n").getBytes(StandardCharsets.UTF_8));
+                    ex.getResponseBody().write(chunk);
                     ex.getResponseBody().flush();
                 }
             } catch (java.io.IOException e) {
                 closed.countDown();   // hearth hung up: the backend request was aborted
             }
-        });
+        };
+    }
+
+    @Test
+    void chat_cancelled_abortsBackendRequest_serverKeepsServing() throws Exception {
+        var closed = new java.util.concurrent.CountDownLatch(1);
+        var streaming = new java.util.concurrent.CountDownLatch(1);
+        fake.on("POST /v1/chat/completions", endless(("data: " + CHUNK + "\n\n").getBytes(StandardCharsets.UTF_8), streaming, closed));
         var c = client("idle_timeout", "30", "timeout", "60");
         c.call(1, "chat", Json.obj("message", "forever"), "p");
         assertTrue(streaming.await(5, java.util.concurrent.TimeUnit.SECONDS));
@@ -139,18 +144,7 @@ class ChatToolsTest {
     void chat_cancelledWithoutProgress_abortsTheWholeReplyRequest() throws Exception {
         var closed = new java.util.concurrent.CountDownLatch(1);
         var started = new java.util.concurrent.CountDownLatch(1);
-        fake.on("POST /v1/chat/completions", ex -> {
-            ex.sendResponseHeaders(200, 0);
-            started.countDown();
-            try {   // a reply that never ends: whitespace is valid before JSON, so only a hang-up stops it
-                while (!fake.hold.await(20, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    ex.getResponseBody().write(' ');
-                    ex.getResponseBody().flush();
-                }
-            } catch (java.io.IOException e) {
-                closed.countDown();
-            }
-        });
+        fake.on("POST /v1/chat/completions", endless(new byte[] {' '}, started, closed));   // whitespace is valid before JSON
         var c = client("timeout", "60");
         c.call(1, "chat", Json.obj("message", "no progress token"), null);
         assertTrue(started.await(5, java.util.concurrent.TimeUnit.SECONDS));
