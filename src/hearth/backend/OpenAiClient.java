@@ -72,7 +72,6 @@ public final class OpenAiClient {
         HttpResponse<InputStream> response = open("POST", path, body, abort, limits.firstToken());
         var deadline = new Deadline(limits.total().toNanos(), limits.firstToken().toNanos(), limits.idle().toNanos(),
                 () -> close(response.body()));
-        abort.onAbort(() -> close(response.body()));
         try (var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             String text;
             while ((text = reader.readLine()) != null) {
@@ -94,7 +93,6 @@ public final class OpenAiClient {
         HttpResponse<InputStream> response = open(method, path, body, abort, limit);
         long left = Math.max(limit.toNanos() - (System.nanoTime() - started), 0);
         var deadline = new Deadline(left, left, left, () -> close(response.body()));
-        abort.onAbort(() -> close(response.body()));
         byte[] bytes;
         try (InputStream in = response.body()) {
             bytes = in.readAllBytes();
@@ -136,7 +134,7 @@ public final class OpenAiClient {
         HttpResponse<InputStream> response;
         Abort.Registration interrupt = abort.during(Thread.currentThread()::interrupt);
         try {
-            response = client().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            response = client().send(request.build(), closedOn(abort));
         } catch (HttpConnectTimeoutException e) {
             throw unreachable(e);
         } catch (HttpTimeoutException e) {
@@ -154,6 +152,19 @@ public final class OpenAiClient {
         if (abort.aborted()) Thread.interrupted();   // an abort that landed as the reply came: its interrupt is spent here
         if (response.statusCode() >= 400) throw httpError(method, path, response);
         return response;
+    }
+
+    /**
+     * The body as a stream that an abort closes, which closes the connection. Hooked where the body
+     * is made, as the headers arrive: an abort that interrupts send() just as they come makes send()
+     * throw and drop the reply, and only this hook still reaches it.
+     */
+    private static HttpResponse.BodyHandler<InputStream> closedOn(Abort abort) {
+        return info -> {
+            HttpResponse.BodySubscriber<InputStream> body = HttpResponse.BodySubscribers.ofInputStream();
+            body.getBody().thenAccept(in -> abort.onAbort(() -> close(in)));
+            return body;
+        };
     }
 
     private BackendException httpError(String method, String path, HttpResponse<InputStream> response) {

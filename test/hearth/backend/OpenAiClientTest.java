@@ -152,6 +152,45 @@ class OpenAiClientTest {
     }
 
     @Test
+    void abort_racingTheReplyHeaders_alwaysClosesTheConnection() throws Exception {
+        var b = backend("timeout", "30");
+        for (int round = 0; round < 30; round++) {   // the abort and the headers leave together: each side of the race gets its turns
+            var arrived = new CountDownLatch(1);
+            var go = new CountDownLatch(1);
+            var closed = new CountDownLatch(1);
+            fake.on("POST /v1/chat/completions", ex -> {
+                arrived.countDown();
+                go.await();
+                ex.sendResponseHeaders(200, 0);
+                try {
+                    while (!fake.hold.await(10, TimeUnit.MILLISECONDS)) {
+                        ex.getResponseBody().write(' ');
+                        ex.getResponseBody().flush();
+                    }
+                } catch (java.io.IOException e) {
+                    closed.countDown();
+                }
+            });
+            var abort = new Abort();
+            var failure = new CompletableFuture<BackendException>();
+            var worker = new Thread(() -> {
+                try {
+                    b.chat(Fakes.ask("hi").withModel("m"), false, Tokens.NONE, abort);
+                    failure.complete(null);
+                } catch (BackendException e) {
+                    failure.complete(e);
+                }
+            });
+            worker.start();
+            assertTrue(arrived.await(5, TimeUnit.SECONDS));
+            go.countDown();
+            abort.abort();
+            assertEquals(BackendException.Kind.CANCELLED, failure.get(5, TimeUnit.SECONDS).kind);
+            assertTrue(closed.await(5, TimeUnit.SECONDS), "round " + round + ": the backend connection stayed open");
+        }
+    }
+
+    @Test
     void stream_abort_stopsAtOnce() throws Exception {
         fake.on("POST /v1/chat/completions", ex -> {
             ex.sendResponseHeaders(200, 0);
