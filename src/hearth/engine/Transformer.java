@@ -17,7 +17,7 @@ final class Transformer {
         this.model = model;
         this.contextLength = contextLength;
         this.matmul = matmul;
-        this.attention = new Attention(matmul.kernels.lanes);
+        this.attention = new Attention(matmul.lanes);
         this.keyCache = new short[model.layerCount][contextLength * model.kvDim()];
         this.valueCache = new short[model.layerCount][contextLength * model.kvHeads * model.valueDim];
         this.scale = 1.0f / (float) Math.sqrt(model.headDim);
@@ -118,7 +118,7 @@ final class Transformer {
         float[][] att = s.att;
         boolean tiled = n >= Attention.TILE && m.valueDim % attention.lanes() == 0;
         int group = m.heads / m.kvHeads;
-        matmul.parallel(n * m.heads, (from, to) -> {
+        matmul.parallel(n * m.heads, 1, (worker, from, to) -> {
             for (int i = from; i < to; i++) {
                 int t = i / m.heads;
                 int h = i % m.heads;
