@@ -42,7 +42,7 @@ public final class Engine {
         this.gguf = gguf;
         this.model = new Model(gguf);
         int context = maxContext > 0 ? Math.min(maxContext, model.trainedContext) : model.trainedContext;
-        this.transformer = new Transformer(model, context, new Matmul(new Kernels(SimdWidth.lanes()), threads));
+        this.transformer = new Transformer(model, context, new Matmul(SimdWidth.lanes(), threads));
         for (String key : new String[] {"tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id", "tokenizer.ggml.eom_token_id"}) {
             if (gguf.has(key)) stopTokens.add((int) gguf.integer(key));
         }

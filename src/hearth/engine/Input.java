@@ -13,6 +13,7 @@ final class Input {
     final byte[] quants;    // Q8_0/Q8_K: one signed byte per element
     final float[] scales;   // Q8_0: per 32 (already rounded to F16); Q8_K: per 256 (float)
     final int[] sums;       // Q8_K: sum of each 16 quants (ggml block_q8_K.bsums)
+    final short[] pairs;    // Q8_0/Q8_K: the quants as VectorKernels read them, see pairs()
 
     private Input(Kind kind, int length, float[] values, byte[] quants, float[] scales, int[] sums) {
         this.kind = kind;
@@ -21,6 +22,7 @@ final class Input {
         this.quants = quants;
         this.scales = scales;
         this.sums = sums;
+        this.pairs = quants == null ? null : pairs(quants);
     }
 
     static Kind kindFor(GgmlType weight) {
@@ -97,6 +99,22 @@ final class Input {
             d[b] = 1 / iscale;
         }
         return new Input(Kind.Q8_K, n, null, q, d, sums);
+    }
+
+    /**
+     * Each 32 quants as 16 even-indexed then 16 odd-indexed shorts. A weight vector loaded as
+     * shorts holds an even element in each low byte and the next odd one in the high byte, so
+     * multiplying by these two halves lines up element with element without a shuffle.
+     */
+    private static short[] pairs(byte[] q) {
+        short[] p = new short[q.length];
+        for (int g = 0; g < q.length; g += 32) {
+            for (int m = 0; m < 16; m++) {
+                p[g + m] = q[g + 2 * m];
+                p[g + 16 + m] = q[g + 2 * m + 1];
+            }
+        }
+        return p;
     }
 
     /** ggml_compute_fp32_to_bf16: round to nearest even; NaN stays a quiet NaN. */

@@ -2,6 +2,7 @@
 // block by block: plain array reads are what the JIT compiles best) with a prepared Input. Block
 // layouts follow ggml-common.h; float sums follow ggml's x86 kernels (vec_dot_f16's registers,
 // the eight AVX2 lanes of the quantised kernels). Holds scratch arrays: one instance per thread.
+// VectorKernels overrides the quantised kernels with the same sums when the JVM has the vector API.
 package hearth.engine;
 
 import java.lang.invoke.MethodHandles;
@@ -9,7 +10,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
-final class Kernels {
+class Kernels {
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
@@ -17,10 +18,14 @@ final class Kernels {
 
     /** Lanes per ggml SIMD register on this machine: 16 with AVX-512, 8 with AVX2 (GGML_F16_EPR). */
     final int lanes;
+    static final String VECTOR_MODULE = "jdk.incubator.vector";
+
     private final float[] accF16;                  // scratch, reused by every call: dot runs per row
+    static final int ROW_PAD = 16;                 // bytes around a loaded row: VectorKernels' Q4_0 loads reach past a block
+    private byte[] row = new byte[0];
     private final int[] values = new int[32];
-    private final int[] sc = new int[8];
-    private final int[] mn = new int[8];
+    final int[] sc = new int[8];                   // Q4_K scales and mins of one block
+    final int[] mn = new int[8];
     private final float[] acc = new float[8];
     private final float[] accM = new float[4];
 
@@ -29,15 +34,38 @@ final class Kernels {
         this.accF16 = new float[4 * lanes];
     }
 
-    /** A row's bytes, as {@link #dot} takes them; {@code bytes} must hold w.rowBytes. */
+    /**
+     * VectorKernels when this JVM was started with --add-modules jdk.incubator.vector (install
+     * registers that flag), else these scalar kernels; both give the same sums. The vector class is
+     * only named here, as a string, so a JVM without the module never loads it.
+     */
+    static Kernels create(int lanes) {
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent()) {
+            try {
+                return (Kernels) Class.forName("hearth.engine.VectorKernels").getDeclaredConstructor(int.class).newInstance(lanes);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                // a source launch or a build without the class: fall through to the scalar kernels
+            }
+        }
+        return new Kernels(lanes);
+    }
+
+    /** Copies row {@code r} of w into this instance's buffer, for {@link #dot} to read. */
+    void load(Tensor w, long r) {
+        if (row.length < w.rowBytes + 2 * ROW_PAD) row = new byte[w.rowBytes + 2 * ROW_PAD];
+        w.buffer(r).get(w.offset(r), row, ROW_PAD, w.rowBytes);
+    }
+
+    /** A row's bytes; {@code bytes} must hold w.rowBytes. */
     static byte[] read(Tensor w, long row, byte[] bytes) {
         w.buffer(row).get(w.offset(row), bytes, 0, w.rowBytes);
         return bytes;
     }
 
-    /** The dot product of row bytes {@code b} (see {@link #read}) of a {@code type} tensor with x. */
-    float dot(GgmlType type, byte[] b, Input x) {
-        int off = 0;
+    /** The dot product of the loaded row (see {@link #load}), of a {@code type} tensor, with x. */
+    float dot(GgmlType type, Input x) {
+        byte[] b = row;
+        int off = ROW_PAD;
         int n = x.length;
         switch (type) {
             case F32: return dotF32(b, off, x.values, n);

@@ -1,6 +1,5 @@
 // ggml's SIMD register width on this CPU, which our kernels mimic so that float sums add in the
-// same order as llama.cpp's. The vector API is not used: jdk.incubator.vector cannot be compiled
-// under `javac --release 17 -Werror` without extra flags, so the kernels are scalar and threaded.
+// same order as llama.cpp's (the quantised kernels always use AVX2's eight lanes, see Kernels).
 package hearth.engine;
 
 import java.io.IOException;

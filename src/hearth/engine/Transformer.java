@@ -12,15 +12,20 @@ final class Transformer {
     private final short[][] keyCache;     // [layer][pos * kvDim + head * headDim + i], F16 bits
     private final short[][] valueCache;   // [layer][pos * kvValueDim + head * valueDim + i], F16 bits
     private final float scale;
+    private final float[][] normed;       // the last token after the output norm
+    private final float[][] logits;       // returned by forward, valid until its next call
+    private Scratch scratch;              // the last batch size's activations, reused while it repeats
 
     Transformer(Model model, int contextLength, Matmul matmul) {
         this.model = model;
         this.contextLength = contextLength;
         this.matmul = matmul;
-        this.attention = new Attention(matmul.kernels.lanes);
+        this.attention = new Attention(matmul.lanes);
         this.keyCache = new short[model.layerCount][contextLength * model.kvDim()];
         this.valueCache = new short[model.layerCount][contextLength * model.kvHeads * model.valueDim];
         this.scale = 1.0f / (float) Math.sqrt(model.headDim);
+        this.normed = new float[1][model.dim];
+        this.logits = new float[1][model.vocab];
     }
 
     long cacheBytes() {
@@ -30,7 +35,7 @@ final class Transformer {
 
     /**
      * Runs tokens at positions pos0, pos0+1, ... through the model, filling the KV cache, and
-     * returns the logits of the last token.
+     * returns the logits of the last token. The array is reused: the next call overwrites it.
      */
     float[] forward(int[] tokens, int pos0) {
         Model m = model;
@@ -39,7 +44,8 @@ final class Transformer {
             throw new EngineException("the prompt and answer need " + (pos0 + n) + " tokens but the context holds "
                     + contextLength + "; shorten the prompt or raise the context length");
         }
-        float[][] x = new float[n][m.dim];
+        Scratch s = scratch != null && scratch.x.length == n ? scratch : (scratch = new Scratch(m, n));
+        float[][] x = s.x;
         for (int t = 0; t < n; t++) {
             if (tokens[t] < 0 || tokens[t] >= m.vocab) {
                 throw new EngineException("token id " + tokens[t] + " is outside the vocabulary (0.." + (m.vocab - 1) + ")");
@@ -48,20 +54,22 @@ final class Transformer {
         }
         float[][] cos = new float[n][];
         for (int t = 0; t < n; t++) cos[t] = Ops.ropeCache(m, pos0 + t);
-        Scratch s = new Scratch(m, n);
         for (int l = 0; l < m.layerCount; l++) {
             boolean lastLayer = l == m.layerCount - 1;
             x = layer(l, x, pos0, cos, lastLayer, s);
         }
-        float[][] xn = new float[1][m.dim];
-        Ops.rmsNorm(xn[0], 0, x[x.length - 1], 0, m.dim, m.outputNorm, m.eps);
-        float[][] logits = new float[1][m.vocab];
-        matmul.apply(m.output, xn, logits, null);
+        Ops.rmsNorm(normed[0], 0, x[x.length - 1], 0, m.dim, m.outputNorm, m.eps);
+        matmul.apply(m.output, normed, logits, null);
         return logits[0];
     }
 
-    /** Activations of one batch, reused by every layer: the pass then makes no garbage per layer. */
+    /**
+     * Activations of one batch, reused by every layer and by the next batch of the same size (each
+     * generated token): garbage kept alive through a long pass would be promoted to the old
+     * generation, whose pages then stay resident.
+     */
     private static final class Scratch {
+        final float[][] x;
         final float[][] xb;
         final float[][] q;
         final float[][] k;
@@ -74,6 +82,7 @@ final class Transformer {
 
         Scratch(Model m, int n) {
             int ff = (int) m.layers[0].gate.rows();
+            x = new float[n][m.dim];
             xb = new float[n][m.dim];
             q = new float[n][m.heads * m.headDim];
             k = new float[n][m.kvDim()];
@@ -118,7 +127,7 @@ final class Transformer {
         float[][] att = s.att;
         boolean tiled = n >= Attention.TILE && m.valueDim % attention.lanes() == 0;
         int group = m.heads / m.kvHeads;
-        matmul.parallel(n * m.heads, (from, to) -> {
+        matmul.parallel(n * m.heads, 1, (worker, from, to) -> {
             for (int i = from; i < to; i++) {
                 int t = i / m.heads;
                 int h = i % m.heads;

@@ -38,6 +38,12 @@ record Launch(String java, List<String> flags, Path jar) {
         var flags = new ArrayList<String>();
         flags.add("-XX:+UseSerialGC");                        // one small heap, no GC threads: a tool server idles
         if (!engine) flags.add("-XX:TieredStopAtLevel=1");    // C1 only: faster start; the work is waiting on HTTP
+        if (engine) {
+            // The weights stay mapped, off the heap. A small young generation and starting heap keep
+            // each token's garbage from touching new pages; the heap still grows as a KV cache needs.
+            flags.add("-Xms64m");
+            flags.add("-Xmn16m");
+        }
         flags.add("-Xss512k");                                // thread stacks; the JSON parser caps nesting at 1000
         flags.add("-XX:+UseCompressedOops");
         if (ModuleFinder.ofSystem().find(VECTOR_MODULE).isPresent()) {

@@ -2,7 +2,8 @@
 // prompt and generation tok/s and their ratios, whether the greedy tokens agree, and the engine's
 // resident memory against file size + KV cache. Models come from ../shared/backends/llama-server.sh
 // (default: bench-qwen2-q8_0 and bench-qwen2-q4_k_m), each measured in a fresh JVM of its own so
-// one model's memory and JIT state never count against the next.
+// one model's memory and JIT state never count against the next, started with the JVM flags that
+// `install` registers for the engine, so the numbers are those a client would see.
 package hearth.bench;
 
 import hearth.engine.Engine;
@@ -29,6 +30,9 @@ public final class EngineBench {
     private static final int GENERATED_TOKENS = 64;
     private static final int CONTEXT_TOKENS = 1024;
     private static final int MISSING_NEED = 3;      // llama-server.sh: a required tool is missing
+    // hearth.install.Launch.flags(true, null) on a JDK with the vector module; keep the two in step
+    private static final List<String> ENGINE_FLAGS = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmn16m", "-Xss512k",
+            "-XX:+UseCompressedOops", "--add-modules", "jdk.incubator.vector");
     private static final HttpClient HTTP = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -45,8 +49,10 @@ public final class EngineBench {
                 PROMPT_TOKENS, GENERATED_TOKENS, Runtime.getRuntime().availableProcessors());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (String name : models) {
-            List<String> command = List.of(java, "-Dhearth.shared=" + System.getProperty("hearth.shared", "../shared"),
-                    "-cp", System.getProperty("java.class.path"), EngineBench.class.getName(), "--one", name);
+            List<String> command = new ArrayList<>(List.of(java));
+            command.addAll(ENGINE_FLAGS);
+            command.addAll(List.of("-Dhearth.shared=" + System.getProperty("hearth.shared", "../shared"),
+                    "-cp", System.getProperty("java.class.path"), EngineBench.class.getName(), "--one", name));
             int code = new ProcessBuilder(command).inheritIO().start().waitFor();
             if (code != 0) throw new IllegalStateException("the bench of " + name + " failed (exit " + code + ")");
         }

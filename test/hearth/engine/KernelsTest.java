@@ -1,9 +1,11 @@
 // Kernels' quantised dot products against a plain reference: dequantise the row (Dequant) and the
 // quantised input, multiply in double. Random bytes are valid blocks for every format once the
-// F16 scale fields hold sane values, so each format is checked on many random rows.
+// F16 scale fields hold sane values, so each format is checked on many random rows. The vector
+// kernels (build.sh runs the tests with jdk.incubator.vector) must equal the scalar ones bit for bit.
 package hearth.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -44,9 +46,57 @@ class KernelsTest {
         assertKernelMatchesReference(GgmlType.Q6_K, new int[] {208});
     }
 
+    @Test
+    void create_withVectorModule_givesVectorKernelsEqualToScalar() {
+        boolean hasModule = ModuleLayer.boot().findModule(Kernels.VECTOR_MODULE).isPresent();
+        Kernels vector = Kernels.create(8);
+        assertEquals(hasModule ? "VectorKernels" : "Kernels", vector.getClass().getSimpleName());
+        if (!hasModule) System.err.println("KernelsTest: no " + Kernels.VECTOR_MODULE + " in this JVM, vector kernels not tested");
+        Kernels scalar = new Kernels(8);
+        int[][] scaleOffsets = {{0}, {0}, {0}, {0}, {0, 2}, {208}};
+        GgmlType[] types = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.IQ4_NL, GgmlType.Q4_K, GgmlType.Q6_K};
+        for (int i = 0; i < types.length; i++) {
+            GgmlType type = types[i];
+            for (int seed = 0; seed < 20; seed++) {
+                Random random = new Random(seed);
+                Tensor w = randomTensor(type, scaleOffsets[i], random);
+                Input in = randomInput(type, random, seed % 5 == 0);
+                for (int r = 0; r < ROWS; r++) {
+                    scalar.load(w, r);
+                    vector.load(w, r);
+                    float expected = scalar.dot(type, in);
+                    float actual = vector.dot(type, in);
+                    assertTrue(Float.compare(expected, actual) == 0, type + " seed " + seed + " row " + r + ": scalar "
+                            + expected + ", vector " + actual);
+                }
+            }
+        }
+    }
+
     /** scaleOffsets: where each block keeps its F16 scales, which must not be NaN or huge. */
     private static void assertKernelMatchesReference(GgmlType type, int[] scaleOffsets) {
         Random random = new Random(type.ordinal());
+        Tensor w = randomTensor(type, scaleOffsets, random);
+        Input in = randomInput(type, random, false);
+        int perScale = COLUMNS / in.scales.length;
+        Kernels kernels = new Kernels(8);
+        float[] row = new float[COLUMNS];
+        for (int r = 0; r < ROWS; r++) {
+            Dequant.row(w, r, row);
+            double expected = 0;
+            double magnitude = 0;
+            for (int i = 0; i < COLUMNS; i++) {
+                double term = (double) row[i] * in.quants[i] * in.scales[i / perScale];
+                expected += term;
+                magnitude += Math.abs(term);
+            }
+            kernels.load(w, r);
+            float actual = kernels.dot(type, in);
+            assertEquals(expected, actual, 1e-5 * magnitude + 1e-6, type + " row " + r);
+        }
+    }
+
+    private static Tensor randomTensor(GgmlType type, int[] scaleOffsets, Random random) {
         int rowBytes = (int) type.bytes(COLUMNS);
         int blocks = rowBytes / type.blockBytes;
         byte[] bytes = new byte[rowBytes * ROWS];
@@ -57,25 +107,13 @@ class KernelsTest {
                 buffer.putShort(blk * type.blockBytes + off, Float16.fromFloat(0.001f + random.nextFloat() * 0.05f));
             }
         }
-        Tensor w = new Tensor("w", type, new long[] {COLUMNS, ROWS}, new ByteBuffer[] {buffer}, ROWS);
+        return new Tensor("w", type, new long[] {COLUMNS, ROWS}, new ByteBuffer[] {buffer}, ROWS);
+    }
+
+    /** Gaussian values, or with {@code extreme} a few huge ones so most quants are 0 and some ±127. */
+    private static Input randomInput(GgmlType type, Random random, boolean extreme) {
         float[] x = new float[COLUMNS];
-        for (int i = 0; i < COLUMNS; i++) x[i] = (float) random.nextGaussian();
-        Input in = Input.of(Input.kindFor(type), x, 0, COLUMNS);
-        int perScale = COLUMNS / in.scales.length;
-        Kernels kernels = new Kernels(8);
-        float[] row = new float[COLUMNS];
-        byte[] rowBytesCopy = new byte[rowBytes];
-        for (int r = 0; r < ROWS; r++) {
-            Dequant.row(w, r, row);
-            double expected = 0;
-            double magnitude = 0;
-            for (int i = 0; i < COLUMNS; i++) {
-                double term = (double) row[i] * in.quants[i] * in.scales[i / perScale];
-                expected += term;
-                magnitude += Math.abs(term);
-            }
-            float actual = kernels.dot(type, Kernels.read(w, r, rowBytesCopy), in);
-            assertEquals(expected, actual, 1e-5 * magnitude + 1e-6, type + " row " + r);
-        }
+        for (int i = 0; i < COLUMNS; i++) x[i] = (float) random.nextGaussian() * (extreme && i % 37 == 0 ? 1e4f : 1f);
+        return Input.of(Input.kindFor(type), x, 0, COLUMNS);
     }
 }

@@ -1,0 +1,175 @@
+// The quantised dot products of Kernels written with jdk.incubator.vector. Each block's integer
+// lane sums are exact, so they equal the scalar kernels' and ggml's, and the float lanes then add
+// in the same order: results are bit for bit those of Kernels. Loaded only through
+// Kernels.create when the JVM has the module; build.sh compiles this file on its own because
+// javac warns about any use of an incubating module.
+package hearth.engine;
+
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.NEG;
+
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+// Three rules keep C2 (JDK 17) compiling every operation to a vector instruction; broken, a kernel
+// falls back to Java objects and runs slower than the scalar one: one shape (256 bits) for every
+// species, since a second vector class of an element type makes C2's calls on it virtual; no LSHR
+// on short lanes (ASHR and a mask instead); and no helper methods taking or returning vectors
+// (C2 stops inlining them once several kernels are hot). So each kernel spells out the step that
+// turns a short vector of product pairs into int lanes of four: int lane L = shorts 2L and 2L+1,
+// elements 4L..4L+3.
+final class VectorKernels extends Kernels {
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;   // 32 weight bytes as 16 shorts
+    private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;    // ggml's 8 AVX2 int lanes
+    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;    // and its 8 float accumulators
+    // Q5_0's fifth bits: lane k holds elements 2k (even) and 2k+1 (odd), whose bits sit in qh's
+    // low half for k < 8 and in its high half for k >= 8
+    private static final ShortVector EVEN_BITS = ShortVector.fromArray(S16,
+            new short[] {1, 4, 16, 64, 256, 1024, 4096, 16384, 1, 4, 16, 64, 256, 1024, 4096, 16384}, 0);
+    private static final ShortVector ODD_BITS = EVEN_BITS.lanewise(LSHL, 1);
+    private static final VectorMask<Short> UPPER_SHORTS = VectorMask.fromLong(S16, 0xff00);
+    private static final VectorMask<Integer> UPPER_LANES = VectorMask.fromLong(I8, 0xf0);
+
+    private final float[] lanes8 = new float[8];
+    private final int[] offsets = new int[8];
+
+    VectorKernels(int lanes) {
+        super(lanes);
+    }
+
+    @Override
+    float dotQ8_0(byte[] b, int off, Input x, int n) {
+        short[] xp = x.pairs;
+        FloatVector acc = FloatVector.zero(F8);
+        for (int blk = 0; blk < n / 32; blk++) {
+            int p = off + blk * 34;
+            ShortVector w = ShortVector.fromByteArray(S16, b, p + 2, LE);
+            ShortVector even = w.lanewise(LSHL, 8).lanewise(ASHR, 8);
+            ShortVector odd = w.lanewise(ASHR, 8);
+            int y = blk * 32;
+            // |w·x| <= 128·127, so a pair of products still fits a short
+            IntVector pairs = even.mul(ShortVector.fromArray(S16, xp, y)).add(odd.mul(ShortVector.fromArray(S16, xp, y + 16)))
+                    .reinterpretAsInts();
+            IntVector quads = pairs.lanewise(LSHL, 16).lanewise(ASHR, 16).add(pairs.lanewise(ASHR, 16));
+            float d = Float16.toFloat(getShort(b, p)) * x.scales[blk];
+            acc = ((FloatVector) quads.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), acc);
+        }
+        acc.intoArray(lanes8, 0);
+        return hsum8(lanes8);
+    }
+
+    @Override
+    float dotQ4(GgmlType type, byte[] b, int off, Input x, int n) {
+        if (type == GgmlType.IQ4_NL) return super.dotQ4(type, b, off, x, n);
+        short[] xp = x.pairs;
+        boolean q5 = type == GgmlType.Q5_0;
+        int size = type.blockBytes;
+        short bias = (short) (q5 ? 16 : 8);
+        FloatVector acc = FloatVector.zero(F8);
+        for (int blk = 0; blk < n / 32; blk++) {
+            int p = off + blk * size;
+            int qs = p + (q5 ? 6 : 2);
+            // The 16 quant bytes, loaded twice (Kernels.ROW_PAD keeps both loads inside the buffer):
+            // lanes 0-7 take short k = bytes 2k, 2k+1 as they are, lanes 8-15 their high nibbles.
+            // Then lane k holds elements 2k and 2k+1 in all 16 lanes, as in dotQ8_0.
+            ShortVector v = ShortVector.fromByteArray(S16, b, qs, LE)
+                    .blend(ShortVector.fromByteArray(S16, b, qs - 16, LE).lanewise(ASHR, 4), UPPER_SHORTS);
+            ShortVector even = v.and((short) 0xf);
+            ShortVector odd = v.lanewise(ASHR, 8).and((short) 0xf);
+            if (q5) {
+                int qh = getInt(b, p + 2);
+                ShortVector h = ShortVector.broadcast(S16, (short) qh).blend((short) (qh >>> 16), UPPER_SHORTS);
+                // 16 where qh has the element's bit: a negated set bit always lands in bit 15
+                even = even.or(h.and(EVEN_BITS).lanewise(NEG).lanewise(ASHR, 11).and((short) 16));
+                odd = odd.or(h.and(ODD_BITS).lanewise(NEG).lanewise(ASHR, 11).and((short) 16));
+            }
+            int y = blk * 32;
+            IntVector pairs = even.sub(bias).mul(ShortVector.fromArray(S16, xp, y))
+                    .add(odd.sub(bias).mul(ShortVector.fromArray(S16, xp, y + 16))).reinterpretAsInts();
+            IntVector quads = pairs.lanewise(LSHL, 16).lanewise(ASHR, 16).add(pairs.lanewise(ASHR, 16));
+            float d = Float16.toFloat(getShort(b, p)) * x.scales[blk];
+            acc = ((FloatVector) quads.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), acc);
+        }
+        acc.intoArray(lanes8, 0);
+        return hsum8(lanes8);
+    }
+
+    @Override
+    float dotQ4_K(byte[] b, int off, Input x, int n) {
+        short[] xp = x.pairs;
+        int[] s = x.sums;
+        FloatVector acc = FloatVector.zero(F8);
+        float m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+        for (int blk = 0; blk < n / 256; blk++) {
+            int p = off + blk * 144;
+            scalesK4(b, p + 4, sc, mn);
+            float yd = x.scales[blk];
+            float d = yd * Float16.toFloat(getShort(b, p));
+            float dmin = -yd * Float16.toFloat(getShort(b, p + 2));
+            int g = blk * 16;
+            m0 = Math.fma(dmin, (float) (mn[0] * (s[g] + s[g + 1]) + mn[1] * (s[g + 2] + s[g + 3])), m0);
+            m1 = Math.fma(dmin, (float) (mn[2] * (s[g + 4] + s[g + 5]) + mn[3] * (s[g + 6] + s[g + 7])), m1);
+            m2 = Math.fma(dmin, (float) (mn[4] * (s[g + 8] + s[g + 9]) + mn[5] * (s[g + 10] + s[g + 11])), m2);
+            m3 = Math.fma(dmin, (float) (mn[6] * (s[g + 12] + s[g + 13]) + mn[7] * (s[g + 14] + s[g + 15])), m3);
+            IntVector sumi = IntVector.zero(I8);
+            for (int j = 0; j < 4; j++) {
+                ShortVector v = ShortVector.fromByteArray(S16, b, p + 16 + 32 * j, LE);
+                int y = blk * 256 + 64 * j;                          // low nibbles: elements y.., high: y+32..
+                IntVector lo = v.and((short) 0xf).mul(ShortVector.fromArray(S16, xp, y))
+                        .add(v.lanewise(ASHR, 8).and((short) 0xf).mul(ShortVector.fromArray(S16, xp, y + 16))).reinterpretAsInts();
+                IntVector hi = v.lanewise(ASHR, 4).and((short) 0xf).mul(ShortVector.fromArray(S16, xp, y + 32))
+                        .add(v.lanewise(ASHR, 12).and((short) 0xf).mul(ShortVector.fromArray(S16, xp, y + 48))).reinterpretAsInts();
+                lo = lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16));
+                hi = hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16));
+                sumi = sumi.add(lo.mul(sc[2 * j])).add(hi.mul(sc[2 * j + 1]));
+            }
+            acc = ((FloatVector) sumi.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), acc);
+        }
+        acc.intoArray(lanes8, 0);
+        return hsum8(lanes8) + ((m0 + m2) + (m1 + m3));
+    }
+
+    @Override
+    float dotQ6_K(byte[] b, int off, Input x, int n) {
+        short[] xp = x.pairs;
+        int[] offset = offsets;
+        FloatVector acc = FloatVector.zero(F8);
+        for (int blk = 0; blk < n / 256; blk++) {
+            int p = off + blk * 210;
+            float d = x.scales[blk] * Float16.toFloat(getShort(b, p + 208));
+            IntVector sumi = IntVector.zero(I8);
+            for (int j = 0; j < 2; j++) {
+                ShortVector h = ShortVector.fromByteArray(S16, b, p + 128 + 32 * j, LE);
+                for (int c = 0; c < 4; c++) {
+                    ShortVector l = ShortVector.fromByteArray(S16, b, p + 64 * j + (c & 1) * 32, LE);
+                    int shift = c < 2 ? 0 : 4;
+                    ShortVector even = l.lanewise(ASHR, shift).and((short) 0xf)
+                            .or(h.lanewise(ASHR, 2 * c).and((short) 3).lanewise(LSHL, 4));
+                    ShortVector odd = l.lanewise(ASHR, 8 + shift).and((short) 0xf)
+                            .or(h.lanewise(ASHR, 8 + 2 * c).and((short) 3).lanewise(LSHL, 4));
+                    int y = blk * 256 + 128 * j + 32 * c;
+                    IntVector pairs = even.mul(ShortVector.fromArray(S16, xp, y)).add(odd.mul(ShortVector.fromArray(S16, xp, y + 16)))
+                            .reinterpretAsInts();
+                    IntVector quads = pairs.lanewise(LSHL, 16).lanewise(ASHR, 16).add(pairs.lanewise(ASHR, 16));
+                    int sc = p + 192 + 8 * j + 2 * c;                 // lanes 0-3 take the even scale, 4-7 the odd
+                    sumi = sumi.add(quads.mul(IntVector.broadcast(I8, b[sc]).blend(b[sc + 1], UPPER_LANES)));
+                }
+            }
+            for (int l = 0; l < 8; l++) {                             // the -32 of every quant, through bsums
+                int g = blk * 16 + 2 * l;
+                offset[l] = 32 * (x.sums[g] * b[p + 192 + 2 * l] + x.sums[g + 1] * b[p + 192 + 2 * l + 1]);
+            }
+            sumi = sumi.sub(IntVector.fromArray(I8, offset, 0));
+            acc = ((FloatVector) sumi.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), acc);
+        }
+        acc.intoArray(lanes8, 0);
+        return hsum8(lanes8);
+    }
+}
