@@ -76,7 +76,11 @@ class ScriptsTest {
         assertEquals(0, done.status, done.output);
         assertEquals(List.of("call set_model model_name=default", "call unload_model model=quality"), Files.readAllLines(calls));
         assertTrue(done.output.contains(app.getFileName() + ": reopened"), done.output);
-        ProcessHandle relaunched = ProcessHandle.allProcesses().filter(this::isOurApp).findFirst().orElseThrow(() -> new AssertionError("not relaunched: " + done.output));
+        ProcessHandle relaunched = null;   // started in the background: it may take a moment to exec
+        for (long until = System.nanoTime() + 10_000_000_000L; relaunched == null && System.nanoTime() < until; Thread.sleep(50)) {
+            relaunched = ProcessHandle.allProcesses().filter(this::isOurApp).findFirst().orElse(null);
+        }
+        assertNotNull(relaunched, "not relaunched: " + done.output);
         assertEquals(List.of("300"), List.of(relaunched.info().arguments().orElse(new String[0])));
         assertFalse(Files.exists(home.resolve(".hearth/big-model-closed/" + app.getFileName())), "the record is gone once reopened");
     }
