@@ -45,8 +45,15 @@ final class Float16 {
         return (short) (sign | h);
     }
 
-    /** The float nearest to {@code f} that a half can hold. */
+    /**
+     * The float nearest to {@code f} that a half can hold. Attention rounds every value it adds
+     * (ggml's F16 accumulator), so halves' normal range, 2^-14 <= |f| < 2^15, takes a shortcut:
+     * round the float's mantissa to 10 bits, ties to even, in place.
+     */
     static float round(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        int exp = (bits >>> 23) & 0xff;
+        if (exp >= 113 && exp <= 141) return Float.intBitsToFloat((bits + 0xfff + ((bits >>> 13) & 1)) & 0xffffe000);
         return toFloat(fromFloat(f));
     }
 

@@ -7,6 +7,7 @@ package hearth.engine;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
@@ -40,14 +41,40 @@ class Kernels {
      * only named here, as a string, so a JVM without the module never loads it.
      */
     static Kernels create(int lanes) {
+        Kernels scalar = new Kernels(lanes);
         if (ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent()) {
             try {
-                return (Kernels) Class.forName("hearth.engine.VectorKernels").getDeclaredConstructor(int.class).newInstance(lanes);
-            } catch (ReflectiveOperationException | LinkageError e) {
-                // a source launch or a build without the class: fall through to the scalar kernels
+                Kernels vector = (Kernels) Class.forName("hearth.engine.VectorKernels").getDeclaredConstructor(int.class).newInstance(lanes);
+                if (agree(vector, scalar)) return vector;
+            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                // a source launch, a build without the class, or a JDK whose incubating API changed
             }
         }
-        return new Kernels(lanes);
+        return scalar;
+    }
+
+    /**
+     * Runs every quantised kernel of both on one fixed row. The incubator API changes between JDKs
+     * (17's methods may be gone in a later one), and this makes a missing method fail here, at
+     * load, instead of in the middle of an answer.
+     */
+    private static boolean agree(Kernels a, Kernels b) {
+        int n = 256;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) Math.sin(i);
+        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
+            byte[] bytes = new byte[(int) type.bytes(n)];
+            for (int i = 0; i < bytes.length; i++) bytes[i] = (byte) (i * 37 + 11);
+            ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            int scale = type == GgmlType.Q6_K ? 208 : 0;                   // where each block keeps its F16 scale
+            for (int p = 0; p < bytes.length; p += type.blockBytes) buffer.putShort(p + scale, (short) 0x2000);
+            Tensor w = new Tensor("check", type, new long[] {n, 1}, new ByteBuffer[] {buffer}, 1);
+            Input in = Input.of(Input.kindFor(type), x, 0, n);
+            a.load(w, 0);
+            b.load(w, 0);
+            if (Float.compare(a.dot(type, in), b.dot(type, in)) != 0) return false;
+        }
+        return true;
     }
 
     /** Copies row {@code r} of w into this instance's buffer, for {@link #dot} to read. */

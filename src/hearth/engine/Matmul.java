@@ -4,7 +4,7 @@
 package hearth.engine;
 
 final class Matmul {
-    private static final int MIN_ROWS_PER_TASK = 16;   // below this a task costs more than it saves
+    private static final int MIN_ROWS_PER_CHUNK = 16;  // below this a chunk costs more than it saves
 
     final int lanes;                                   // ggml's SIMD width, see SimdWidth
     private final Workers workers;
@@ -24,7 +24,7 @@ final class Matmul {
         Input[] in = new Input[x.length];
         for (int t = 0; t < x.length; t++) in[t] = Input.of(kind, x[t], 0, n);
         int rows = (int) w.rows();
-        workers.run(rows, rows / MIN_ROWS_PER_TASK, (worker, from, to) -> {
+        workers.run(rows, MIN_ROWS_PER_CHUNK, (worker, from, to) -> {
             Kernels k = kernels[worker];
             for (int r = from; r < to; r++) {
                 k.load(w, r);
@@ -36,8 +36,8 @@ final class Matmul {
         });
     }
 
-    /** Runs body over [0, n) split across the workers; ranges shorter than minPerTask are not split. */
-    void parallel(int n, int minPerTask, Workers.Range body) {
-        workers.run(n, n / minPerTask, body);
+    /** Runs body over [0, n) split across the workers in chunks of at least minChunk. */
+    void parallel(int n, int minChunk, Workers.Range body) {
+        workers.run(n, minChunk, body);
     }
 }

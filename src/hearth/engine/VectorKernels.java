@@ -10,7 +10,7 @@ import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.NEG;
 
-import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -25,8 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
 // turns a short vector of product pairs into int lanes of four: int lane L = shorts 2L and 2L+1,
 // elements 4L..4L+3.
 final class VectorKernels extends Kernels {
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;   // 32 weight bytes as 16 shorts
+    private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;     // 32 weight bytes, read as 16 shorts
+    private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;   // 16 activation shorts
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;    // ggml's 8 AVX2 int lanes
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;    // and its 8 float accumulators
     // Q5_0's fifth bits: lane k holds elements 2k (even) and 2k+1 (odd), whose bits sit in qh's
@@ -50,7 +50,7 @@ final class VectorKernels extends Kernels {
         FloatVector acc = FloatVector.zero(F8);
         for (int blk = 0; blk < n / 32; blk++) {
             int p = off + blk * 34;
-            ShortVector w = ShortVector.fromByteArray(S16, b, p + 2, LE);
+            ShortVector w = ByteVector.fromArray(B32, b, p + 2).reinterpretAsShorts();
             ShortVector even = w.lanewise(LSHL, 8).lanewise(ASHR, 8);
             ShortVector odd = w.lanewise(ASHR, 8);
             int y = blk * 32;
@@ -79,8 +79,8 @@ final class VectorKernels extends Kernels {
             // The 16 quant bytes, loaded twice (Kernels.ROW_PAD keeps both loads inside the buffer):
             // lanes 0-7 take short k = bytes 2k, 2k+1 as they are, lanes 8-15 their high nibbles.
             // Then lane k holds elements 2k and 2k+1 in all 16 lanes, as in dotQ8_0.
-            ShortVector v = ShortVector.fromByteArray(S16, b, qs, LE)
-                    .blend(ShortVector.fromByteArray(S16, b, qs - 16, LE).lanewise(ASHR, 4), UPPER_SHORTS);
+            ShortVector v = ByteVector.fromArray(B32, b, qs).reinterpretAsShorts()
+                    .blend(ByteVector.fromArray(B32, b, qs - 16).reinterpretAsShorts().lanewise(ASHR, 4), UPPER_SHORTS);
             ShortVector even = v.and((short) 0xf);
             ShortVector odd = v.lanewise(ASHR, 8).and((short) 0xf);
             if (q5) {
@@ -120,7 +120,7 @@ final class VectorKernels extends Kernels {
             m3 = Math.fma(dmin, (float) (mn[6] * (s[g + 12] + s[g + 13]) + mn[7] * (s[g + 14] + s[g + 15])), m3);
             IntVector sumi = IntVector.zero(I8);
             for (int j = 0; j < 4; j++) {
-                ShortVector v = ShortVector.fromByteArray(S16, b, p + 16 + 32 * j, LE);
+                ShortVector v = ByteVector.fromArray(B32, b, p + 16 + 32 * j).reinterpretAsShorts();
                 int y = blk * 256 + 64 * j;                          // low nibbles: elements y.., high: y+32..
                 IntVector lo = v.and((short) 0xf).mul(ShortVector.fromArray(S16, xp, y))
                         .add(v.lanewise(ASHR, 8).and((short) 0xf).mul(ShortVector.fromArray(S16, xp, y + 16))).reinterpretAsInts();
@@ -146,9 +146,9 @@ final class VectorKernels extends Kernels {
             float d = x.scales[blk] * Float16.toFloat(getShort(b, p + 208));
             IntVector sumi = IntVector.zero(I8);
             for (int j = 0; j < 2; j++) {
-                ShortVector h = ShortVector.fromByteArray(S16, b, p + 128 + 32 * j, LE);
+                ShortVector h = ByteVector.fromArray(B32, b, p + 128 + 32 * j).reinterpretAsShorts();
                 for (int c = 0; c < 4; c++) {
-                    ShortVector l = ShortVector.fromByteArray(S16, b, p + 64 * j + (c & 1) * 32, LE);
+                    ShortVector l = ByteVector.fromArray(B32, b, p + 64 * j + (c & 1) * 32).reinterpretAsShorts();
                     int shift = c < 2 ? 0 : 4;
                     ShortVector even = l.lanewise(ASHR, shift).and((short) 0xf)
                             .or(h.lanewise(ASHR, 2 * c).and((short) 3).lanewise(LSHL, 4));
