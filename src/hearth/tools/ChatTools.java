@@ -180,22 +180,22 @@ final class ChatTools {
             """;
 
     // REPLY_OUTPUT plus the session fields; only text is required, as reset alone answers without a reply
-    private static final String CHAT_OUTPUT = """
-            {"type": "object",
-             "properties": {
-               "model": {"type": "string"}, "backend": {"type": "string"}, "text": {"type": "string"},
-               "reasoning": {"type": "string"},
-               "usage": {"type": "object", "properties": {"prompt_tokens": {"type": ["integer", "null"]},
-                         "completion_tokens": {"type": ["integer", "null"]}, "total_tokens": {"type": ["integer", "null"]}}},
-               "seconds": {"type": "number"}, "tokens_per_second": {"type": ["number", "null"]},
-               "ttft_seconds": {"type": ["number", "null"]}, "finish_reason": {"type": ["string", "null"]},
-               "session_id": {"type": "string"}, "session_turns": {"type": "integer", "description": "turns the session holds now"},
-               "history_turns_sent": {"type": "integer", "description": "earlier turns sent with this one: the newest that fit the history limit"},
-               "note": {"type": "string"}},
-             "required": ["text"]}
-            """;
+    private static final String CHAT_OUTPUT = extend(REPLY_OUTPUT, """
+            {"session_id": {"type": "string"}, "session_turns": {"type": "integer", "description": "turns the session holds now"},
+             "history_turns_sent": {"type": "integer", "description": "earlier turns sent with this one: the newest that fit the history limit"},
+             "note": {"type": "string"}}
+            """, required -> List.of("text"));
 
-    private static final String QUICK_OUTPUT = REPLY_OUTPUT.replace("\"required\": [", "\"required\": [\"test\", \"passed\", ")
-            .replace("\"seconds\": {\"type\": \"number\"},", "\"seconds\": {\"type\": \"number\"}, \"test\": {\"type\": \"string\"}, "
-                    + "\"prompt\": {\"type\": \"string\"}, \"passed\": {\"type\": [\"boolean\", \"null\"]},");
+    private static final String QUICK_OUTPUT = extend(REPLY_OUTPUT, """
+            {"test": {"type": "string"}, "prompt": {"type": "string"}, "passed": {"type": ["boolean", "null"]}}
+            """, required -> java.util.stream.Stream.concat(java.util.stream.Stream.of("test", "passed"), required.stream()).toList());
+
+    /** The object schema `base` with more `properties` and its required list as `required` makes it. */
+    @SuppressWarnings("unchecked")
+    private static String extend(String base, String properties, java.util.function.UnaryOperator<List<Object>> required) {
+        Map<String, Object> schema = Json.parseObject(base);
+        ((Map<String, Object>) schema.get("properties")).putAll(Json.parseObject(properties));
+        schema.put("required", required.apply((List<Object>) schema.get("required")));
+        return Json.write(schema);
+    }
 }
