@@ -133,10 +133,10 @@ final class ChatTools {
                 .append("\n\nResponse:\n").append(r.content()).append("\n");
         if (passed != null) text.append(passed ? "\n✅ correct: 347 × 28 = 9716\n" : "\n❌ wrong: 347 × 28 = 9716, not found in the answer\n");
         text.append("\n---\n").append(Report.badge(r.model()));
-        if (r.speed() != null) text.append(String.format(" · %.1f tok/s", r.speed()));
-        if (r.ttftSeconds() != null) text.append(String.format(" · TTFT %.2fs", r.ttftSeconds()));
+        if (r.speed() != null) text.append(" · ").append(Report.fixed(r.speed(), 1)).append(" tok/s");
+        if (r.ttftSeconds() != null) text.append(" · TTFT ").append(Report.fixed(r.ttftSeconds(), 2)).append('s');
         if (r.completionTokens() != null) text.append(" · ").append(r.completionTokens()).append(" tokens");
-        text.append(String.format(" · %.2fs", r.seconds()));
+        text.append(" · ").append(Report.fixed(r.seconds(), 2)).append('s');
         var structured = Report.structured(r, backend.kind(), false);
         structured.put("test", test);
         structured.put("prompt", prompt);

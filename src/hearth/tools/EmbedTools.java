@@ -56,7 +56,7 @@ final class EmbedTools {
                 .append(vectors.size()).append(vectors.size() == 1 ? " embedding" : " embeddings").append(" of ").append(dimensions).append(" dimensions");
         for (int i = 0; i < Math.min(3, vectors.size()); i++) {
             var head = new ArrayList<String>();
-            for (int j = 0; j < Math.min(SHOWN_VALUES, vectors.get(i).size()); j++) head.add(String.format("%.4f", vectors.get(i).get(j)));
+            for (int j = 0; j < Math.min(SHOWN_VALUES, vectors.get(i).size()); j++) head.add(Report.fixed(vectors.get(i).get(j), 4));
             text.append("\n[").append(i).append("] ").append(String.join(", ", head)).append(dimensions > SHOWN_VALUES ? ", …" : "");
         }
         if (vectors.size() > 3) text.append("\n… and ").append(vectors.size() - 3).append(" more");

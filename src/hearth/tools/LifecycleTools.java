@@ -143,7 +143,7 @@ final class LifecycleTools {
     private static ToolResult change(String head, ModelChange c, Backend backend, boolean forced) {
         var text = new StringBuilder(Report.badge(c.model())).append("\n\n").append(head);
         if (c.instance() != null && !c.instance().equals(c.model())) text.append(" as ").append(c.instance());
-        if (c.seconds() != null) text.append(String.format(" in %.1f s", c.seconds()));
+        if (c.seconds() != null) text.append(" in " + Report.fixed(c.seconds(), 1) + " s");
         if (c.contextLength() != null) text.append(" · context ").append(c.contextLength());
         if (c.note() != null) text.append("\n").append(c.note());
         if (forced) text.append("\n⚠️ forced past the work-hours guard");

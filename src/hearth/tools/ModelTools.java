@@ -86,7 +86,7 @@ final class ModelTools {
             text.append(Boolean.TRUE.equals(m.get("active")) ? "→ • " : "  • ").append(m.get("id"));
             var facts = new ArrayList<String>();
             if (m.get("loaded") != null) facts.add(Boolean.TRUE.equals(m.get("loaded")) ? "loaded" : "not loaded");
-            if (m.get("size_bytes") instanceof Long b) facts.add(String.format("%.1f GB", b / 1e9));
+            if (m.get("size_bytes") instanceof Long b) facts.add(Report.fixed(b / 1e9, 1) + " GB");
             if (m.get("quantization") != null) facts.add(String.valueOf(m.get("quantization")));
             if (m.get("context_length") != null) facts.add("ctx " + m.get("context_length"));
             if (!facts.isEmpty()) text.append("  [").append(String.join(" · ", facts)).append("]");

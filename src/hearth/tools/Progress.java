@@ -41,7 +41,7 @@ final class Progress implements Tokens, AutoCloseable {
         if (firstAt == 0) firstAt = now;
         if (!call.wantsProgress() || (chunks > 1 && now - lastSentAt < MIN_INTERVAL_NANOS)) return;
         double secs = (now - firstAt) / 1e9;
-        String speed = chunks > 1 && secs > 0 ? String.format(" · %.1f tok/s", (chunks - 1) / secs) : "";
+        String speed = chunks > 1 && secs > 0 ? " · " + Report.fixed((chunks - 1) / secs, 1) + " tok/s" : "";
         send(now, model + (content.isEmpty() && !reasoning.isEmpty() ? " thinking: " : ": ") + chunks + " tokens" + speed);
     }
 

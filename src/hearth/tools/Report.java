@@ -29,10 +29,20 @@ final class Report {
         String tokens = r.promptTokens() == null && r.completionTokens() == null ? "Tokens: not reported"
                 : "Tokens: " + n(r.promptTokens()) + " prompt + " + n(r.completionTokens()) + " completion = "
                   + (r.promptTokens() == null || r.completionTokens() == null ? "?" : r.promptTokens() + r.completionTokens()) + " total";
-        var line = new StringBuilder(tokens).append(String.format(" | %.2fs", r.seconds()));
-        if (r.speed() != null) line.append(String.format(" | %.1f tok/s", r.speed()));
-        if (r.ttftSeconds() != null) line.append(String.format(" | TTFT %.2fs", r.ttftSeconds()));
+        var line = new StringBuilder(tokens).append(" | ").append(fixed(r.seconds(), 2)).append('s');
+        if (r.speed() != null) line.append(" | ").append(fixed(r.speed(), 1)).append(" tok/s");
+        if (r.ttftSeconds() != null) line.append(" | TTFT ").append(fixed(r.ttftSeconds(), 2)).append('s');
         return line.toString();
+    }
+
+    /** `v` with `digits` (0-9) decimals, halves away from zero, and a '.' whatever the default locale; a tenth the cost of String.format. */
+    static String fixed(double v, int digits) {
+        if (!Double.isFinite(v)) return String.valueOf(v);
+        long scale = 1;
+        for (int i = 0; i < digits; i++) scale *= 10;
+        long units = Math.round(Math.abs(v) * scale);
+        String frac = Long.toString(scale + units % scale).substring(1);
+        return (v < 0 && units != 0 ? "-" : "") + units / scale + (digits == 0 ? "" : "." + frac);
     }
 
     static Map<String, Object> structured(ChatReply r, String backend, boolean showReasoning) {
