@@ -34,8 +34,20 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        int status = run(args, System.in, System.out, System.err, System.getenv(), Path.of(System.getProperty("user.home")));
+        int status = run(args, System.in, System.out, System.err, System.getenv(), userHome(System.getenv(), System.getProperty("user.home")));
         System.exit(status);
+    }
+
+    /**
+     * $HOME when it names an absolute path, else Java's user.home. The clients hearth installs into
+     * (Node, Python, Rust programs) all read $HOME; Java's user.home comes from the password file
+     * on Linux, and the two differ under `sudo -E`, in some containers and when a user points HOME
+     * elsewhere: install must write where the client will look.
+     */
+    static Path userHome(Map<String, String> env, String userHomeProperty) {
+        String home = env.get("HOME");
+        if (home != null && !home.isBlank() && Path.of(home).isAbsolute()) return Path.of(home);
+        return Path.of(userHomeProperty);
     }
 
     /** Everything main does, with its world passed in so tests can run it in-process. */

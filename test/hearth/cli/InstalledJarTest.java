@@ -83,6 +83,7 @@ class InstalledJarTest {
         var builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("HEARTH_") || k.startsWith("CLAUDE_") || k.equals("CODEX_HOME"));
         builder.environment().put("HEARTH_HOME", home.resolve(".hearth").toString());
+        builder.environment().put("HOME", home.toString());   // what hearth takes as the user's home; -Duser.home only as its fallback
         Process p = builder.start();
         p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();

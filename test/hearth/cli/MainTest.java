@@ -28,6 +28,14 @@ class MainTest {
     }
 
     @Test
+    void userHome_isHomeFromTheEnvironment_asTheClientsRead_elseJavasUserHome() {
+        assertEquals(Path.of("/home/elsewhere"), Main.userHome(Map.of("HOME", "/home/elsewhere"), "/root"));
+        assertEquals(Path.of("/root"), Main.userHome(Map.of(), "/root"));
+        assertEquals(Path.of("/root"), Main.userHome(Map.of("HOME", " "), "/root"));
+        assertEquals(Path.of("/root"), Main.userHome(Map.of("HOME", "relative/dir"), "/root"), "a relative HOME names no one's home");
+    }
+
+    @Test
     void version_printsIt() {
         assertEquals(0, run(Map.of(), "--version"));
         assertEquals("hearth " + Config.VERSION, out().strip());
