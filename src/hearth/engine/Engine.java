@@ -93,6 +93,10 @@ public final class Engine {
         int[] history = Arrays.copyOf(prompt, prompt.length + limit);
         long start = System.nanoTime();
         float[] logits = limit > 0 ? transformer.forward(prompt, 0) : null;
+        // The prompt's activations outlived many young collections and now sit, dead, in the old
+        // generation. A full collection (~15 ms) lets it shrink to the KV cache again, as install's
+        // heap flags ask, instead of keeping those pages resident through the whole answer.
+        if (limit > 0 && prompt.length > 1) System.gc();
         long promptNanos = System.nanoTime() - start;
         int[] out = new int[limit];
         int count = 0;
