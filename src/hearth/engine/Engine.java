@@ -13,7 +13,6 @@ import java.util.function.IntConsumer;
 public final class Engine {
     private static final int PENALTY_LAST_N = 64;   // llama.cpp's default repeat_last_n
 
-    private final Gguf gguf;
     private final Model model;
     private final Transformer transformer;
     private final Set<Integer> stopTokens = new HashSet<>();
@@ -38,8 +37,8 @@ public final class Engine {
                          String stopReason) {
     }
 
+    // Keeps no reference to gguf: its metadata (the vocabulary) is the tokenizer's to copy, then garbage.
     private Engine(Gguf gguf, int maxContext, int threads) {
-        this.gguf = gguf;
         this.model = new Model(gguf);
         int context = maxContext > 0 ? Math.min(maxContext, model.trainedContext) : model.trainedContext;
         this.transformer = new Transformer(model, context, new Matmul(SimdWidth.lanes(), threads));
@@ -50,12 +49,12 @@ public final class Engine {
 
     /** Opens and maps the file; maxContext caps the model's trained context (0: no cap). */
     public static Engine load(Path gguf, int maxContext) {
-        return load(gguf, maxContext, Runtime.getRuntime().availableProcessors());
+        return load(Gguf.open(gguf), maxContext, Runtime.getRuntime().availableProcessors());
     }
 
-    static Engine load(Path gguf, int maxContext, int threads) {
+    static Engine load(Gguf gguf, int maxContext, int threads) {
         if (maxContext < 0) throw new EngineException("maxContext must be 0 (the model's own) or positive, got " + maxContext);
-        return new Engine(Gguf.open(gguf), maxContext, threads);
+        return new Engine(gguf, maxContext, threads);
     }
 
     public String modelName() {
@@ -73,10 +72,6 @@ public final class Engine {
     /** Bytes held by the KV cache (F16 keys and values for every layer and position of the context). */
     public long cacheBytes() {
         return transformer.cacheBytes();
-    }
-
-    Gguf gguf() {
-        return gguf;
     }
 
     /**
@@ -98,6 +93,10 @@ public final class Engine {
         int[] history = Arrays.copyOf(prompt, prompt.length + limit);
         long start = System.nanoTime();
         float[] logits = limit > 0 ? transformer.forward(prompt, 0) : null;
+        // The prompt's activations outlived many young collections and now sit, dead, in the old
+        // generation. A full collection (~15 ms) lets it shrink to the KV cache again, as install's
+        // heap flags ask, instead of keeping those pages resident through the whole answer.
+        if (limit > 0 && prompt.length > 1) System.gc();
         long promptNanos = System.nanoTime() - start;
         int[] out = new int[limit];
         int count = 0;

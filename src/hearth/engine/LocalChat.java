@@ -21,19 +21,20 @@ public final class LocalChat {
     private final Tokenizer tokenizer;
     private final ChatTemplate template;
 
-    private LocalChat(Path file, Engine engine, ChatTemplate template) {
+    private LocalChat(Path file, Engine engine, Tokenizer tokenizer, ChatTemplate template) {
         this.file = file;
         this.engine = engine;
-        this.tokenizer = Tokenizer.from(engine.gguf().metadata());
+        this.tokenizer = tokenizer;
         this.template = template;
     }
 
     /** Maps the file and reads its tokenizer and template; chatTemplate (null: the model's own) names one of ChatTemplate.NAMES. */
     public static LocalChat load(Path file, int maxContext, String chatTemplate) {
         if (!Files.isRegularFile(file)) throw new EngineException("model file " + file + " does not exist or is not a file; pass the path of a .gguf file");
-        Engine engine = Engine.load(file, maxContext);
-        ChatTemplate template = ChatTemplate.detect(engine.gguf().string("tokenizer.chat_template", null), chatTemplate);
-        return new LocalChat(file, engine, template);
+        Gguf gguf = Gguf.open(file);   // not kept: once the tokenizer has copied the vocabulary, its metadata is garbage
+        Engine engine = Engine.load(gguf, maxContext, Runtime.getRuntime().availableProcessors());
+        ChatTemplate template = ChatTemplate.detect(gguf.string("tokenizer.chat_template", null), chatTemplate);
+        return new LocalChat(file, engine, Tokenizer.from(gguf.metadata()), template);
     }
 
     public String modelName() {

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +14,7 @@ import java.util.Map;
 // TokenizerBpe (model gpt2) or TokenizerSpm (model llama). Decoding joins each token's piece as
 // llama-server does (special tokens spelled out); Decoder does it incrementally, whole characters
 // only. Not supported: WPM/UGM/RWKV vocabularies and the lstrip/rstrip token attributes of phi-3.
+// Texts and pieces are packed arrays (Vocab, pieces), not an object per token: they stay resident.
 final class Tokenizer {
 
     // llama_token_attr bits, set from tokenizer.ggml.token_type (llama_token_type 0..6)
@@ -34,14 +34,15 @@ final class Tokenizer {
     private static final List<String> FIM_SEP_TEXTS = List.of("<|file_sep|>");
 
     private final boolean spm;            // else byte-level BPE
-    private final String[] texts;
+    private final Vocab vocab;
     private final int[] attrs;
-    private final Map<String, Integer> ids;
     private final int bos, eos;           // -1 when the vocabulary has none
     private final boolean addBos, addEos, addSpacePrefix;
     private final BitSet eog = new BitSet();
     private final int[] specials;         // control, user-defined and unknown tokens, longest text first
-    private final byte[][] pieces;        // token_to_piece(id, special = true)
+    private final String[] specialTexts;  // their texts, in the same order
+    private final byte[] pieces;          // token_to_piece(id, special = true) of every token, end to end
+    private final int[] pieceEnds;        // where each token's piece stops in pieces
     private final TokenizerBpe bpe;
     private final TokenizerSpm spmModel;
 
@@ -53,16 +54,11 @@ final class Tokenizer {
         }
         spm = model.equals("llama");
         String pre = string(md, "tokenizer.ggml.pre", "default");
-        List<Object> tokenList = list(md, "tokenizer.ggml.tokens");
-        int n = tokenList.size();
-        texts = new String[n];
+        vocab = new Vocab(list(md, "tokenizer.ggml.tokens"));
+        int n = vocab.size();
         attrs = new int[n];
-        ids = new HashMap<>(n * 2);
         List<Object> types = md.containsKey("tokenizer.ggml.token_type") ? list(md, "tokenizer.ggml.token_type") : null;
         for (int i = 0; i < n; i++) {
-            String text = (String) tokenList.get(i);
-            texts[i] = text.isEmpty() ? "[EMPTY_" + i + "]" : text;
-            ids.put(texts[i], i);  // a repeated text maps to its last id, as token_to_id[word] = i
             int type = types == null ? 1 : ((Long) types.get(i)).intValue();
             attrs[i] = type >= 0 && type < ATTR_OF_TYPE.length ? ATTR_OF_TYPE[type] : 0;
         }
@@ -73,7 +69,7 @@ final class Tokenizer {
                 List<Object> s = list(md, "tokenizer.ggml.scores");
                 for (int i = 0; i < n; i++) scores[i] = ((Number) s.get(i)).floatValue();
             }
-            spmModel = new TokenizerSpm(ids, scores);
+            spmModel = new TokenizerSpm(vocab, scores);
             bpe = null;
             bosDefault = true;
         } else {
@@ -83,7 +79,7 @@ final class Tokenizer {
                         + "(llama3), qwen2, gpt-2, smollm, starcoder and default. Use llama-server for this model");
             }
             boolean llama3 = List.of("llama3", "llama-v3", "llama-bpe", "falcon3", "pixtral").contains(pre);
-            bpe = new TokenizerBpe(ids, list(md, "tokenizer.ggml.merges"), kind, llama3);
+            bpe = new TokenizerBpe(vocab, list(md, "tokenizer.ggml.merges"), kind, llama3);
             spmModel = null;
             bosDefault = llama3;
         }
@@ -94,8 +90,16 @@ final class Tokenizer {
         eos = id(md, "tokenizer.ggml.eos_token_id", spm ? 2 : 11);
         findEog(md);
         specials = specialTokens();
-        pieces = new byte[n][];
-        for (int i = 0; i < n; i++) pieces[i] = piece(i);
+        specialTexts = new String[specials.length];
+        for (int i = 0; i < specials.length; i++) specialTexts[i] = vocab.text(specials[i]);
+        ByteArrayOutputStream all = new ByteArrayOutputStream(4 * n);
+        pieceEnds = new int[n];
+        for (int i = 0; i < n; i++) {
+            byte[] piece = piece(i);
+            all.write(piece, 0, piece.length);
+            pieceEnds[i] = all.size();
+        }
+        pieces = all.toByteArray();
     }
 
     static Tokenizer from(Map<String, Object> metadata) {
@@ -130,18 +134,26 @@ final class Tokenizer {
     String decode(int[] tokens) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int t : tokens) {
-            byte[] p = piece(t, true);
-            out.write(p, 0, p.length);
+            checkId(t);
+            out.write(pieces, pieceStart(t), pieceEnds[t] - pieceStart(t));
         }
         return out.toString(StandardCharsets.UTF_8);
     }
 
     // The bytes of one token: token_to_piece(id, special). Without special, control tokens are empty.
     byte[] piece(int token, boolean special) {
-        if (token < 0 || token >= texts.length) {
-            throw new EngineException("token id " + token + " is outside the vocabulary of " + texts.length + " tokens");
+        checkId(token);
+        return !special && (attrs[token] & (CONTROL | UNKNOWN)) != 0 ? new byte[0] : Arrays.copyOfRange(pieces, pieceStart(token), pieceEnds[token]);
+    }
+
+    private void checkId(int token) {
+        if (token < 0 || token >= vocab.size()) {
+            throw new EngineException("token id " + token + " is outside the vocabulary of " + vocab.size() + " tokens");
         }
-        return !special && (attrs[token] & (CONTROL | UNKNOWN)) != 0 ? new byte[0] : pieces[token];
+    }
+
+    private int pieceStart(int token) {
+        return token == 0 ? 0 : pieceEnds[token - 1];
     }
 
     Decoder decoder() {
@@ -149,7 +161,7 @@ final class Tokenizer {
     }
 
     int size() {
-        return texts.length;
+        return vocab.size();
     }
 
     int bos() {
@@ -170,7 +182,7 @@ final class Tokenizer {
     }
 
     String text(int token) {
-        return texts[token];
+        return vocab.text(token);
     }
 
     // tokenizer_st_partition: Strings are text still to tokenize, Integers are special token ids.
@@ -178,9 +190,10 @@ final class Tokenizer {
         List<Object> fragments = new ArrayList<>();
         if (text.isEmpty()) return fragments;
         fragments.add(text);
-        for (int special : specials) {
+        for (int s = 0; s < specials.length; s++) {
+            int special = specials[s];
             if (!parseSpecial && (attrs[special] & (CONTROL | UNKNOWN)) != 0) continue;
-            String needle = texts[special];
+            String needle = specialTexts[s];
             List<Object> next = null;
             for (int f = 0; f < fragments.size(); f++) {
                 Object fragment = fragments.get(f);
@@ -212,8 +225,8 @@ final class Tokenizer {
         int fimSep = id(md, "tokenizer.ggml.fim_sep_token_id", -1);
         // llama.cpp fills missing ids from the first token text it meets in a hash map; the lists
         // rarely match twice in one vocabulary, so the lowest id stands in for "first".
-        for (int i = 0; i < texts.length; i++) {
-            String t = texts[i];
+        for (int i = 0; i < vocab.size(); i++) {
+            String t = vocab.text(i);
             if (eot < 0 && EOT_TEXTS.contains(t)) eot = markControl(i);
             if (eom < 0 && t.equals("<|eom_id|>")) eom = markControl(i);
             if (fimPad < 0 && FIM_PAD_TEXTS.contains(t)) fimPad = markControl(i);
@@ -221,9 +234,10 @@ final class Tokenizer {
             if (fimSep < 0 && FIM_SEP_TEXTS.contains(t)) fimSep = markControl(i);
         }
         for (int id : new int[] {fimPad, fimRep, fimSep, eos, eot, eom}) if (id >= 0) eog.set(id);
-        for (int i = 0; i < texts.length; i++) {
-            if (EOG_TEXTS.contains(texts[i])) eog.set(markControl(i));
-            if (List.of("<|channel|>", "<|message|>", "<|start|>", "<|constrain|>").contains(texts[i])) {
+        for (int i = 0; i < vocab.size(); i++) {
+            String t = vocab.text(i);
+            if (EOG_TEXTS.contains(t)) eog.set(markControl(i));
+            if (List.of("<|channel|>", "<|message|>", "<|start|>", "<|constrain|>").contains(t)) {
                 attrs[i] = USER_DEFINED;  // llama.cpp's gpt-oss rule: always rendered
             }
         }
@@ -236,10 +250,10 @@ final class Tokenizer {
 
     private int[] specialTokens() {
         List<Integer> list = new ArrayList<>();
-        for (int i = 0; i < texts.length; i++) {
+        for (int i = 0; i < vocab.size(); i++) {
             if ((attrs[i] & (CONTROL | USER_DEFINED | UNKNOWN)) != 0) list.add(i);
         }
-        list.sort(Comparator.comparingInt((Integer i) -> texts[i].length()).reversed());
+        list.sort(Comparator.comparingInt((Integer i) -> vocab.length(i)).reversed());
         return list.stream().mapToInt(Integer::intValue).toArray();
     }
 
@@ -247,7 +261,7 @@ final class Tokenizer {
     // space, <0xXX> as its byte, byte-level BPE characters back to bytes; unused tokens are empty.
     private byte[] piece(int token) {
         int attr = attrs[token];
-        String text = texts[token];
+        String text = vocab.text(token);
         if ((attr & (CONTROL | UNKNOWN | USER_DEFINED)) != 0) return text.getBytes(StandardCharsets.UTF_8);
         if ((attr & NORMAL) != 0) {
             return spm ? text.replace(SPACE_MARK, " ").getBytes(StandardCharsets.UTF_8) : TokenizerBpe.byteDecode(text);
@@ -262,11 +276,11 @@ final class Tokenizer {
     }
 
     private int id(Map<String, Object> md, String key, int fallback) {
-        if (fallback >= texts.length) fallback = -1;
+        if (fallback >= vocab.size()) fallback = -1;
         Object v = md.get(key);
         if (!(v instanceof Long)) return fallback;
         long id = (Long) v;
-        return id >= 0 && id < texts.length ? (int) id : fallback;  // llama.cpp keeps the default for a bad id
+        return id >= 0 && id < vocab.size() ? (int) id : fallback;  // llama.cpp keeps the default for a bad id
     }
 
     private static String string(Map<String, Object> md, String key, String fallback) {

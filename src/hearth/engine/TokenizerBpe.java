@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 // then apply merges lowest rank first. Knows nothing of special tokens or BOS/EOS (Tokenizer does).
 final class TokenizerBpe {
 
-    private static final int MAX_CACHED_WORDS = 100_000;  // words seen again skip the merge loop
+    private static final int MAX_CACHED_WORDS = 10_000;   // words seen again skip the merge loop; ~120 bytes each
     private static final char[] BYTE_TO_CHAR = new char[256];  // unicode_byte_to_utf8_map
     private static final int[] CHAR_TO_BYTE = new int[512];    // its inverse; -1 for other chars
 
@@ -27,22 +27,34 @@ final class TokenizerBpe {
         }
     }
 
-    private final Map<String, Integer> ids;
-    private final Map<String, Integer> ranks;   // "left right" as in tokenizer.ggml.merges → rank
+    private final Vocab vocab;
+    // tokenizer.ggml.merges → rank, keyed by the ids of the two halves in an open-addressing table
+    // (~3 MiB for 150k merges; "left right" Strings in a HashMap took ~17 MiB). A merge whose halves
+    // are not both tokens, if a vocabulary has one, keeps its "left right" text in textRanks.
+    private final long[] pairs;                  // (left id + 1) << 32 | right id; 0 when the slot is empty
+    private final int[] pairRanks;
+    private final Map<String, Integer> textRanks = new HashMap<>();
     private final TokenizerSplit.Kind split;
     private final boolean ignoreMerges;          // a word that is itself a token skips merging (llama3)
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
-    TokenizerBpe(Map<String, Integer> ids, List<Object> merges, TokenizerSplit.Kind split, boolean ignoreMerges) {
-        this.ids = ids;
+    TokenizerBpe(Vocab vocab, List<Object> merges, TokenizerSplit.Kind split, boolean ignoreMerges) {
+        this.vocab = vocab;
         this.split = split;
         this.ignoreMerges = ignoreMerges;
-        this.ranks = new HashMap<>(merges.size() * 2);
+        int slots = Integer.highestOneBit(Math.max(4, merges.size() * 4 / 3)) * 2;   // at most 3/4 full
+        pairs = new long[slots];
+        pairRanks = new int[slots];
         for (int i = 0; i < merges.size(); i++) {
             String merge = (String) merges.get(i);
             int space = merge.indexOf(' ', 1);  // llama.cpp: word.find(' ', 1); a merge without one is ("", "")
-            String key = space < 0 ? " " : merge.substring(0, space) + " " + merge.substring(space + 1);
-            ranks.putIfAbsent(key, i);          // bpe_ranks.emplace keeps the first
+            int left = space < 0 ? -1 : vocab.id(merge, 0, space);
+            int right = space < 0 ? -1 : vocab.id(merge, space + 1, merge.length());
+            if (left >= 0 && right >= 0) {
+                putRank(left, right, i);
+            } else {
+                textRanks.putIfAbsent(space < 0 ? " " : merge, i);   // bpe_ranks.emplace keeps the first
+            }
         }
     }
 
@@ -63,7 +75,7 @@ final class TokenizerBpe {
         int n = word.length();  // one symbol per char: every byte-level char is in the BMP
         int[] start = new int[n], length = new int[n], prev = new int[n], next = new int[n];
         int count;
-        if (ignoreMerges && ids.containsKey(word)) {
+        if (ignoreMerges && vocab.id(word) >= 0) {
             count = 1;
             length[0] = n;
             prev[0] = -1;
@@ -95,16 +107,14 @@ final class TokenizerBpe {
         Tokenizer.Ids out = new Tokenizer.Ids();
         for (int i = 0; i < count && i != -1; i = next[i]) {
             if (length[i] == 0) continue;
-            String symbol = word.substring(start[i], start[i] + length[i]);
-            Integer id = ids.get(symbol);
-            if (id != null) {
+            int id = vocab.id(word, start[i], start[i] + length[i]);
+            if (id >= 0) {
                 out.add(id);
                 continue;
             }
-            for (int j = 0; j < symbol.length(); j++) {  // llama.cpp looks up each UTF-8 byte alone:
-                char c = symbol.charAt(j);                  // only an ASCII one can be a token
-                Integer single = c < 0x80 ? ids.get(String.valueOf(c)) : null;
-                if (single != null) out.add(single);
+            for (int j = start[i]; j < start[i] + length[i]; j++) {  // llama.cpp looks up each UTF-8 byte
+                int single = word.charAt(j) < 0x80 ? vocab.id(word, j, j + 1) : -1;   // alone: only ASCII can be a token
+                if (single >= 0) out.add(single);
             }
         }
         return out.toArray();
@@ -112,10 +122,41 @@ final class TokenizerBpe {
 
     private void addBigram(PriorityQueue<Bigram> queue, String word, int[] start, int[] length, int left, int right) {
         if (left == -1 || right == -1) return;
-        String text = word.substring(start[left], start[left] + length[left] + length[right]);
-        Integer rank = ranks.get(word.substring(start[left], start[left] + length[left]) + " "
-                + word.substring(start[right], start[right] + length[right]));
-        if (rank != null) queue.add(new Bigram(left, right, rank, text));
+        int rank = rank(word, start[left], start[left] + length[left], start[right], start[right] + length[right]);
+        if (rank >= 0) queue.add(new Bigram(left, right, rank, word.substring(start[left], start[left] + length[left] + length[right])));
+    }
+
+    // The rank of merging word[leftFrom, leftTo) with word[rightFrom, rightTo), or -1.
+    private int rank(String word, int leftFrom, int leftTo, int rightFrom, int rightTo) {
+        int left = vocab.id(word, leftFrom, leftTo);
+        int right = vocab.id(word, rightFrom, rightTo);
+        if (left >= 0 && right >= 0) {
+            long key = pairKey(left, right);
+            for (int slot = slot(key); pairs[slot] != 0; slot = (slot + 1) & (pairs.length - 1)) {
+                if (pairs[slot] == key) return pairRanks[slot];
+            }
+            return -1;
+        }
+        if (textRanks.isEmpty()) return -1;
+        Integer rank = textRanks.get(word.substring(leftFrom, leftTo) + " " + word.substring(rightFrom, rightTo));
+        return rank == null ? -1 : rank;
+    }
+
+    private void putRank(int left, int right, int rank) {
+        long key = pairKey(left, right);
+        int slot = slot(key);
+        while (pairs[slot] != 0 && pairs[slot] != key) slot = (slot + 1) & (pairs.length - 1);
+        if (pairs[slot] == key) return;   // bpe_ranks.emplace keeps the first
+        pairs[slot] = key;
+        pairRanks[slot] = rank;
+    }
+
+    private static long pairKey(int left, int right) {
+        return (long) (left + 1) << 32 | right;
+    }
+
+    private int slot(long key) {
+        return (int) ((key * 0x9E3779B97F4A7C15L) >>> 32) & (pairs.length - 1);   // Fibonacci hashing: the high bits mix best
     }
 
     static String byteEncode(String word) {

@@ -11,11 +11,11 @@ import java.util.PriorityQueue;
 // already turned spaces into U+2581 and added the leading space (Tokenizer does).
 final class TokenizerSpm {
 
-    private final Map<String, Integer> ids;
+    private final Vocab vocab;
     private final float[] scores;
 
-    TokenizerSpm(Map<String, Integer> ids, float[] scores) {
-        this.ids = ids;
+    TokenizerSpm(Vocab vocab, float[] scores) {
+        this.vocab = vocab;
         this.scores = scores;
     }
 
@@ -25,9 +25,9 @@ final class TokenizerSpm {
 
     // byte_to_token: "<0xXX>", else the byte itself as a one-character token.
     int byteToken(int b) {
-        Integer id = ids.get(String.format("<0x%02X>", b));
-        if (id == null && b < 0x80) id = ids.get(String.valueOf((char) b));
-        if (id == null) {
+        int id = vocab.id(String.format("<0x%02X>", b));
+        if (id < 0 && b < 0x80) id = vocab.id(String.valueOf((char) b));
+        if (id < 0) {
             throw new EngineException("SentencePiece vocabulary has no byte token <0x" + String.format("%02X", b)
                     + "> for a character outside the vocabulary; the model's tokenizer is incomplete");
         }
@@ -77,8 +77,8 @@ final class TokenizerSpm {
 
         private void resegment(int symbol, Tokenizer.Ids out) {
             String piece = text.substring(start[symbol], start[symbol] + length[symbol]);
-            Integer id = ids.get(piece);
-            if (id != null) {
+            int id = vocab.id(piece);
+            if (id >= 0) {
                 out.add(id);
                 return;
             }
@@ -93,11 +93,10 @@ final class TokenizerSpm {
 
         private void tryAddBigram(int left, int right) {
             if (left == -1 || right == -1) return;
-            String joined = text.substring(start[left], start[left] + length[left] + length[right]);
-            Integer id = ids.get(joined);
-            if (id == null) return;
+            int id = vocab.id(text, start[left], start[left] + length[left] + length[right]);
+            if (id < 0) return;
             queue.add(new Bigram(left, right, scores[id], length[left] + length[right]));
-            revMerge.put(joined, new int[] {left, right});
+            revMerge.put(text.substring(start[left], start[left] + length[left] + length[right]), new int[] {left, right});
         }
     }
 

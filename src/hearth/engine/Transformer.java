@@ -14,7 +14,7 @@ final class Transformer {
     private final float scale;
     private final float[][] normed;       // the last token after the output norm
     private final float[][] logits;       // returned by forward, valid until its next call
-    private Scratch scratch;              // the last batch size's activations, reused while it repeats
+    private Scratch single;               // one token's activations, reused by every generated token
 
     Transformer(Model model, int contextLength, Matmul matmul) {
         this.model = model;
@@ -44,7 +44,9 @@ final class Transformer {
             throw new EngineException("the prompt and answer need " + (pos0 + n) + " tokens but the context holds "
                     + contextLength + "; shorten the prompt or raise the context length");
         }
-        Scratch s = scratch != null && scratch.x.length == n ? scratch : (scratch = new Scratch(m, n));
+        // A batch's activations (n x 62 KB for a 0.5B model) live for this call only, so a long
+        // prompt's do not stay resident through the answer.
+        Scratch s = n > 1 ? new Scratch(m, n) : single != null ? single : (single = new Scratch(m, 1));
         float[][] x = s.x;
         for (int t = 0; t < n; t++) {
             if (tokens[t] < 0 || tokens[t] >= m.vocab) {
@@ -64,9 +66,8 @@ final class Transformer {
     }
 
     /**
-     * Activations of one batch, reused by every layer and by the next batch of the same size (each
-     * generated token): garbage kept alive through a long pass would be promoted to the old
-     * generation, whose pages then stay resident.
+     * Activations of one batch, reused by every layer: garbage made per layer would live through a
+     * long pass, be promoted to the old generation and make its pages resident.
      */
     private static final class Scratch {
         final float[][] x;

@@ -17,6 +17,7 @@ record Launch(String java, List<String> flags, Path jar) {
     static final String VECTOR_MODULE = "jdk.incubator.vector";  // the engine's fast kernels need it
     static final int AOT_MIN_FEATURE = 25;                          // -XX:AOTCacheOutput arrived in JDK 25
     static final int AOT_TRAINING_SECONDS = 60;
+    static final int TRIM_INTERVAL_MILLIS = 2000;                   // glibc's malloc_trim costs well under a millisecond here
 
     // A training run's workload: a whole MCP session, so the classes a client's start needs are cached.
     private static final String TRAINING_SESSION = String.join("\n",
@@ -39,10 +40,20 @@ record Launch(String java, List<String> flags, Path jar) {
         flags.add("-XX:+UseSerialGC");                        // one small heap, no GC threads: a tool server idles
         if (!engine) flags.add("-XX:TieredStopAtLevel=1");    // C1 only: faster start; the work is waiting on HTTP
         if (engine) {
-            // The weights stay mapped, off the heap. A small young generation and starting heap keep
-            // each token's garbage from touching new pages; the heap still grows as a KV cache needs.
-            flags.add("-Xms64m");
-            flags.add("-Xmn16m");
+            // The weights stay mapped, off the heap, which holds the KV cache and little else. A 4 MiB
+            // young generation is all each token's garbage touches; the old one starts small, grows to
+            // fit the KV cache, and keeps only 10-20 % free, so a prompt's activations go back to the
+            // OS at the next full collection instead of staying resident.
+            flags.add("-Xms8m");
+            flags.add("-Xmn4m");
+            flags.add("-XX:MinHeapFreeRatio=10");
+            flags.add("-XX:MaxHeapFreeRatio=20");
+            flags.add("-XX:-ShrinkHeapInSteps");
+            if (trimsNativeHeap(Runtime.version())) {
+                // The optimising JIT's arenas (13 MiB at peak) go back to malloc, which keeps them resident unless trimmed.
+                flags.add("-XX:+UnlockExperimentalVMOptions");   // it was experimental when first released
+                flags.add("-XX:TrimNativeHeapInterval=" + TRIM_INTERVAL_MILLIS);
+            }
         }
         flags.add("-Xss512k");                                // thread stacks; the JSON parser caps nesting at 1000
         flags.add("-XX:+UseCompressedOops");
@@ -52,6 +63,11 @@ record Launch(String java, List<String> flags, Path jar) {
         }
         if (aotCache != null) flags.add("-XX:AOTCache=" + aotCache);
         return flags;
+    }
+
+    /** JDK-8293114 added TrimNativeHeapInterval in JDK 22 and backported it to 21.0.1 and 17.0.9; 18 to 20 lack it. */
+    static boolean trimsNativeHeap(Runtime.Version v) {
+        return v.feature() >= 22 || (v.feature() == 21 && v.update() >= 1) || (v.feature() == 17 && v.update() >= 9);
     }
 
     /** This JVM's java executable, absolute. */

@@ -30,8 +30,10 @@ public final class EngineBench {
     private static final int GENERATED_TOKENS = 64;
     private static final int CONTEXT_TOKENS = 1024;
     private static final int MISSING_NEED = 3;      // llama-server.sh: a required tool is missing
-    // hearth.install.Launch.flags(true, null) on a JDK with the vector module; keep the two in step
-    private static final List<String> ENGINE_FLAGS = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmn16m", "-Xss512k",
+    // hearth.install.Launch.flags(true, null) on a JDK 17.0.9+ with the vector module; keep the two in step
+    private static final List<String> ENGINE_FLAGS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmn4m",
+            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:-ShrinkHeapInSteps",
+            "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=2000", "-Xss512k",
             "-XX:+UseCompressedOops", "--add-modules", "jdk.incubator.vector");
     private static final HttpClient HTTP = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(Duration.ofSeconds(5)).build();

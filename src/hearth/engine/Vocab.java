@@ -1,0 +1,88 @@
+// A vocabulary's token texts packed end to end in one char array, with an open-addressing index
+// from text to id. 150k tokens cost ~4 MiB here; as Strings in a HashMap<String, Integer> they cost
+// ~20 MiB, resident for as long as the model is loaded. Lookups take a range of any CharSequence,
+// so the tokenizers look up a piece of a word without cutting it out first.
+package hearth.engine;
+
+import java.nio.CharBuffer;
+import java.util.Arrays;
+import java.util.List;
+
+final class Vocab {
+    private final char[] chars;
+    private final int[] ends;     // ends[i]: where text i stops in chars; it starts where i - 1 stops
+    private final int[] index;    // slot → id + 1, 0 when empty; linear probing, at most 3/4 full
+
+    /** texts: the tokenizer.ggml.tokens strings; an empty one becomes "[EMPTY_<id>]", as in llama_vocab::load. */
+    Vocab(List<Object> texts) {
+        int n = texts.size();
+        ends = new int[n];
+        char[] all = new char[8 * n];   // most vocabularies average under 8 chars a token
+        int end = 0;
+        for (int i = 0; i < n; i++) {
+            String text = (String) texts.get(i);
+            if (text.isEmpty()) text = "[EMPTY_" + i + "]";
+            if (end + text.length() > all.length) all = Arrays.copyOf(all, Math.max(end + text.length(), 2 * all.length));
+            text.getChars(0, text.length(), all, end);
+            end += text.length();
+            ends[i] = end;
+        }
+        chars = Arrays.copyOf(all, end);
+        index = new int[Integer.highestOneBit(Math.max(4, n * 4 / 3)) * 2];
+        CharBuffer view = CharBuffer.wrap(chars);
+        for (int i = 0; i < n; i++) put(i, view);
+    }
+
+    int size() {
+        return ends.length;
+    }
+
+    String text(int id) {
+        return new String(chars, start(id), length(id));
+    }
+
+    int length(int id) {
+        return ends[id] - start(id);
+    }
+
+    /** The id of text, or -1. A text the vocabulary holds twice maps to its last id, as llama.cpp's token_to_id. */
+    int id(CharSequence text) {
+        return id(text, 0, text.length());
+    }
+
+    /** The id of text.subSequence(from, to) without making it, or -1. */
+    int id(CharSequence text, int from, int to) {
+        for (int slot = hash(text, from, to) & (index.length - 1); ; slot = (slot + 1) & (index.length - 1)) {
+            int id = index[slot] - 1;
+            if (id < 0 || equals(id, text, from, to)) return id;
+        }
+    }
+
+    private void put(int id, CharSequence all) {
+        int from = start(id), to = ends[id];
+        for (int slot = hash(all, from, to) & (index.length - 1); ; slot = (slot + 1) & (index.length - 1)) {
+            int other = index[slot] - 1;
+            if (other < 0 || equals(other, all, from, to)) {
+                index[slot] = id + 1;   // a repeated text takes the later id
+                return;
+            }
+        }
+    }
+
+    private int start(int id) {
+        return id == 0 ? 0 : ends[id - 1];
+    }
+
+    private boolean equals(int id, CharSequence text, int from, int to) {
+        int start = start(id);
+        if (ends[id] - start != to - from) return false;
+        for (int i = from; i < to; i++) if (chars[start + i - from] != text.charAt(i)) return false;
+        return true;
+    }
+
+    private static int hash(CharSequence text, int from, int to) {
+        int h = 0;
+        for (int i = from; i < to; i++) h = 31 * h + text.charAt(i);
+        return h ^ (h >>> 16);   // the low bits pick the slot; mix the high ones in
+    }
+}
