@@ -12,6 +12,7 @@ import java.util.function.IntConsumer;
 
 public final class Engine {
     private static final int PENALTY_LAST_N = 64;   // llama.cpp's default repeat_last_n
+    static final int UBATCH = 512;                  // llama.cpp's default n_ubatch: the most tokens one forward pass takes
 
     private final Model model;
     private final Transformer transformer;
@@ -92,7 +93,20 @@ public final class Engine {
         Sampler sampler = new Sampler(sampling);
         int[] history = Arrays.copyOf(prompt, prompt.length + limit);
         long start = System.nanoTime();
-        float[] logits = limit > 0 ? transformer.forward(prompt, 0) : null;
+        float[] logits = null;
+        String reason = "length";
+        // The prompt goes through in batches of at most UBATCH tokens, as llama.cpp's n_ubatch: that
+        // bounds the activations a long prompt needs, lets a cancel stop between two batches, and
+        // keeps each batch's attention path (one_chunk or tiled) the one llama.cpp takes.
+        for (int from = 0; limit > 0 && from < prompt.length; from += UBATCH) {
+            if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                reason = "cancelled";
+                limit = 0;
+                break;
+            }
+            int to = Math.min(prompt.length, from + UBATCH);
+            logits = transformer.forward(Arrays.copyOfRange(prompt, from, to), from, to == prompt.length);
+        }
         // The prompt's activations outlived many young collections and now sit, dead, in the old
         // generation. A full collection (~15 ms) lets it shrink to the KV cache again, as install's
         // heap flags ask, instead of keeping those pages resident through the whole answer.
@@ -100,7 +114,6 @@ public final class Engine {
         long promptNanos = System.nanoTime() - start;
         int[] out = new int[limit];
         int count = 0;
-        String reason = "length";
         long genStart = System.nanoTime();
         while (count < limit) {
             if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
@@ -117,7 +130,7 @@ public final class Engine {
                 reason = "stop";
                 break;
             }
-            if (count < limit) logits = transformer.forward(new int[] {token}, used);
+            if (count < limit) logits = transformer.forward(new int[] {token}, used, true);
         }
         long genNanos = System.nanoTime() - genStart;
         return new Result(Arrays.copyOf(out, count), prompt.length, count, promptNanos / 1_000_000, genNanos / 1_000_000, reason);

@@ -35,9 +35,10 @@ final class Transformer {
 
     /**
      * Runs tokens at positions pos0, pos0+1, ... through the model, filling the KV cache, and
-     * returns the logits of the last token. The array is reused: the next call overwrites it.
+     * returns the logits of the last token, or null when {@code logits} is false (a batch that only
+     * fills the cache). The array is reused: the next call overwrites it.
      */
-    float[] forward(int[] tokens, int pos0) {
+    float[] forward(int[] tokens, int pos0, boolean logits) {
         Model m = model;
         int n = tokens.length;
         if (pos0 + n > contextLength) {
@@ -60,9 +61,10 @@ final class Transformer {
             boolean lastLayer = l == m.layerCount - 1;
             x = layer(l, x, pos0, cos, lastLayer, s);
         }
+        if (!logits) return null;
         Ops.rmsNorm(normed[0], 0, x[x.length - 1], 0, m.dim, m.outputNorm, m.eps);
-        matmul.apply(m.output, normed, logits, null);
-        return logits[0];
+        matmul.apply(m.output, normed, this.logits, null);
+        return this.logits[0];
     }
 
     /**

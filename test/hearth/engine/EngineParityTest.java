@@ -1,6 +1,7 @@
 // Greedy generation of the embedded engine against llama.cpp's own llama-server on the same GGUF
 // file, compared token id for token id (no tokenizer involved): tiny random-weight qwen2, llama
-// (Llama 3) and qwen3 models, prompts of 20 to 150 tokens so both of ggml's attention paths run.
+// (Llama 3) and qwen3 models, prompts of 20 to 600 tokens so both of ggml's attention paths run
+// and a prompt longer than llama.cpp's 512-token ubatch goes through in two batches, as there.
 // The Q8_0 kernel is checked on the bench-size Qwen2 file with short prompts. Not checked: Q4_K_M
 // files, where llama.cpp on AVX2 repacks Q4_K weights (repack.cpp, q4_K_8x8) and sums them in an
 // order the engine does not mirror yet, so greedy output drifts after a few tokens.
@@ -15,7 +16,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class EngineParityTest {
-    private static final int[] PROMPT_LENGTHS = {64, 97, 150, 20};
+    private static final int[] PROMPT_LENGTHS = {64, 97, 150, 20, 600};
     private static final int PREDICT = 40;
 
     @Test
@@ -36,6 +37,16 @@ class EngineParityTest {
     @Test
     void generate_benchQwen2Q8_0ShortPrompts_matchesLlamaServer() throws Exception {
         assertParity("bench-qwen2-q8_0", EngineLlamaServer.modelPath("bench-qwen2-q8_0"), new int[] {1, 5, 20}, 8);
+    }
+
+    @Test
+    void cancel_duringALongPrompt_stopsBetweenTwoBatches() throws Exception {
+        Engine engine = Engine.load(EngineLlamaServer.modelPath("tiny-qwen2"), 1024);
+        int[] checks = {0};
+        Engine.Result r = engine.generate(prompt(Engine.UBATCH + 100, 1), Engine.Sampling.greedy(), 10, t -> { }, () -> ++checks[0] > 1);
+        assertEquals("cancelled", r.stopReason());
+        assertEquals(0, r.completionTokens());
+        assertEquals(2, checks[0], "checked before each of the two batches, then stopped");
     }
 
     private static void assertParity(String name, Path file) throws Exception {
