@@ -49,9 +49,16 @@ case "${1:-jar}" in
   bench)
     build_jar && test_classes
     # Each prints its measurements as ratios against a baseline run in the same process or script.
+    # The server benches run hearth in a JVM started as install starts the server (Launch.flags,
+    # keep them in step): serial GC and C1 only, so their numbers are the ones a client sees.
+    # EngineBench starts each engine in a JVM of its own, with the engine's flags.
+    server_flags="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k"
     for b in Bench BackendBench HttpBench EngineBench; do
       echo "== $b"
-      "${bin}java" --add-modules jdk.incubator.vector -cp "build/classes:build/test-classes" "hearth.bench.$b" || exit 1
+      flags=$server_flags
+      [ "$b" = EngineBench ] && flags=""
+      # shellcheck disable=SC2086 # the flags are words
+      "${bin}java" $flags --add-modules jdk.incubator.vector -cp "build/classes:build/test-classes" "hearth.bench.$b" || exit 1
     done ;;
   *) echo "usage: ./build.sh [jar|test|bench]" >&2; exit 1 ;;
 esac
