@@ -57,7 +57,9 @@ record Launch(String java, List<String> flags, Path jar) {
         }
         flags.add("-Xss512k");                                // thread stacks; the JSON parser caps nesting at 1000
         flags.add("-XX:+UseCompressedOops");
-        if (ModuleFinder.ofSystem().find(VECTOR_MODULE).isPresent()) {
+        // The engine's vector kernels need the module; a server that calls a backend does not, and
+        // the JVM would print an incubator warning to the client's log at every start for nothing.
+        if (engine && ModuleFinder.ofSystem().find(VECTOR_MODULE).isPresent()) {
             flags.add("--add-modules");
             flags.add(VECTOR_MODULE);
         }
