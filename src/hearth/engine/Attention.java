@@ -1,11 +1,14 @@
-// Causal attention of one query head over an F16 KV cache, in the two ways ggml's CPU flash
+// Causal attention of one query head over an F16 KV cache, in the three ways ggml's CPU flash
 // attention computes it (ops.cpp): "one_chunk" for small batches and single tokens (query rounded
-// to F16, online softmax, F16 output accumulator) and "tiled" for batches of 64+ queries (F32
-// query, 64-position tiles, sequential FMA sums). Matching both is what keeps greedy output equal.
+// to F16, online softmax, F16 output accumulator), the same split across threads for a single
+// token over a long cache, and "tiled" for batches of 64+ queries (F32 query, 64-position tiles,
+// sequential FMA sums). Matching all three is what keeps greedy output equal.
 package hearth.engine;
 
 final class Attention {
     static final int TILE = 64;        // GGML_FA_TILE_Q and GGML_FA_TILE_KV
+    static final int SPLIT_CELLS = 512;   // ggml splits a single query's cache across threads from this many cells
+    static final int CELL_PAD = 256;      // llama.cpp pads the cells it attends over (n_kv) to a multiple of this
 
     private final int lanes;           // ggml F32/F16 register width (see SimdWidth.lanes)
 
@@ -23,13 +26,54 @@ final class Attention {
      */
     void oneChunk(float[] q, int qOff, short[] k, short[] v, int stride, int headOff, int headDim, int valueDim,
                   int last, float scale, float[] out, int outOff) {
+        float[] acc = new float[valueDim];
+        float[] ms = chunk(query(q, qOff, headDim), k, v, stride, headOff, headDim, valueDim, 0, last, scale, acc);
+        float inv = ms[1] == 0 ? 0 : 1.0f / ms[1];
+        for (int d = 0; d < valueDim; d++) out[outOff + d] = acc[d] * inv;
+    }
+
+    /**
+     * oneChunk for a single query over a long cache, as ggml splits it (its use_split_kv_path):
+     * the cache as llama.cpp sees it, {@code cells} long (padded, positions past {@code last}
+     * masked), cut into {@code parts} equal ranges, one per thread, each attended on its own; then
+     * the parts' maxima, sums and outputs merged in order (ggml_flash_attn_ext_reduce_partials).
+     */
+    void split(float[] q, int qOff, short[] k, short[] v, int stride, int headOff, int headDim, int valueDim,
+               int last, int cells, int parts, float scale, float[] out, int outOff) {
+        float[] qh = query(q, qOff, headDim);
+        int size = (cells + parts - 1) / parts;
+        float[] merged = new float[valueDim];
+        float[] acc = new float[valueDim];
+        float max = Float.NEGATIVE_INFINITY;
+        float sum = 0;
+        for (int from = 0; from < cells && from <= last; from += size) {
+            java.util.Arrays.fill(acc, 0f);
+            float[] ms = chunk(qh, k, v, stride, headOff, headDim, valueDim, from, Math.min(last, from + size - 1), scale, acc);
+            if (ms[1] == 0) continue;
+            float newMax = Math.max(max, ms[0]);
+            float keep = (float) Math.exp(max - newMax);
+            float add = (float) Math.exp(ms[0] - newMax);
+            for (int d = 0; d < valueDim; d++) merged[d] = Math.fma(merged[d], keep, acc[d] * add);
+            sum = Math.fma(sum, keep, ms[1] * add);
+            max = newMax;
+        }
+        float inv = sum != 0 ? 1.0f / sum : 1.0f;
+        for (int d = 0; d < valueDim; d++) out[outOff + d] = merged[d] * inv;
+    }
+
+    private static float[] query(float[] q, int qOff, int headDim) {
         float[] qh = new float[headDim];
         for (int i = 0; i < headDim; i++) qh[i] = Float16.round(q[qOff + i]);
-        float[] acc = new float[valueDim];   // holds F16 values: VKQ16
+        return qh;
+    }
+
+    /** Online softmax over positions from..last into acc (F16 values, VKQ16); returns {max, sum}. */
+    private float[] chunk(float[] qh, short[] k, short[] v, int stride, int headOff, int headDim, int valueDim,
+                          int from, int last, float scale, float[] acc) {
         float[] regs = new float[4 * lanes];
         float m = Float.NEGATIVE_INFINITY;
         float sum = 0;
-        for (int p = 0; p <= last; p++) {
+        for (int p = from; p <= last; p++) {
             int base = p * stride + headOff;
             float s = dotF16(k, base, qh, headDim, regs) * scale;
             float ms = 1.0f;
@@ -45,8 +89,7 @@ final class Attention {
             for (int d = 0; d < valueDim; d++) acc[d] = Float16.round(Math.fma(Float16.toFloat(v[base + d]), vs, acc[d]));
             sum = Math.fma(sum, ms, vs);
         }
-        float inv = sum == 0 ? 0 : 1.0f / sum;
-        for (int d = 0; d < valueDim; d++) out[outOff + d] = acc[d] * inv;
+        return new float[] {m, sum};
     }
 
     /** The tiled path: same contract as oneChunk, F32 throughout. */

@@ -36,6 +36,11 @@ final class Matmul {
         });
     }
 
+    /** The number of threads the work is split across (ggml's n_threads). */
+    int threads() {
+        return kernels.length;
+    }
+
     /** Runs body over [0, n) split across the workers in chunks of at least minChunk. */
     void parallel(int n, int minChunk, Workers.Range body) {
         workers.run(n, minChunk, body);

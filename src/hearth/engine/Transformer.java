@@ -130,6 +130,8 @@ final class Transformer {
         float[][] att = s.att;
         boolean tiled = n >= Attention.TILE && m.valueDim % attention.lanes() == 0;
         int group = m.heads / m.kvHeads;
+        // a single query: the cells llama.cpp attends over, padded; from 512 on, ggml splits them across its threads
+        int cells = n > 1 ? 0 : Math.max(Attention.CELL_PAD, (pos0 + Attention.CELL_PAD) / Attention.CELL_PAD * Attention.CELL_PAD);
         matmul.parallel(n * m.heads, 1, (worker, from, to) -> {
             for (int i = from; i < to; i++) {
                 int t = i / m.heads;
@@ -138,6 +140,9 @@ final class Transformer {
                 if (tiled) {
                     attention.tiled(q[t], h * m.headDim, kc, vc, kvDim, kh * m.headDim, m.headDim, m.valueDim,
                             pos0 + t, scale, att[t], h * m.valueDim);
+                } else if (cells >= Attention.SPLIT_CELLS) {
+                    attention.split(q[t], h * m.headDim, kc, vc, kvDim, kh * m.headDim, m.headDim, m.valueDim,
+                            pos0 + t, cells, matmul.threads(), scale, att[t], h * m.valueDim);
                 } else {
                     attention.oneChunk(q[t], h * m.headDim, kc, vc, kvDim, kh * m.headDim, m.headDim, m.valueDim,
                             pos0 + t, scale, att[t], h * m.valueDim);

@@ -1,7 +1,8 @@
 // Greedy generation of the embedded engine against llama.cpp's own llama-server on the same GGUF
 // file, compared token id for token id (no tokenizer involved): tiny random-weight qwen2, llama
-// (Llama 3) and qwen3 models, prompts of 20 to 600 tokens so both of ggml's attention paths run
-// and a prompt longer than llama.cpp's 512-token ubatch goes through in two batches, as there.
+// (Llama 3) and qwen3 models, prompts of 20 to 900 tokens so every one of ggml's attention paths
+// runs (one_chunk, tiled, and the split over threads once the padded cache reaches 512 cells) and a
+// prompt longer than llama.cpp's 512-token ubatch goes through in two batches, as there.
 // The Q8_0 kernel is checked on the bench-size Qwen2 file with short prompts. Not checked: Q4_K_M
 // files, where llama.cpp on AVX2 repacks Q4_K weights (repack.cpp, q4_K_8x8) and sums them in an
 // order the engine does not mirror yet, so greedy output drifts after a few tokens.
@@ -16,7 +17,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class EngineParityTest {
-    private static final int[] PROMPT_LENGTHS = {64, 97, 150, 20, 600};
+    private static final int[] PROMPT_LENGTHS = {64, 97, 150, 20, 600, 700, 900};
     private static final int PREDICT = 40;
 
     @Test
