@@ -130,7 +130,8 @@ final class Transformer {
         float[][] att = s.att;
         boolean tiled = n >= Attention.TILE && m.valueDim % attention.lanes() == 0;
         int group = m.heads / m.kvHeads;
-        // a single query: the cells llama.cpp attends over, padded; from 512 on, ggml splits them across its threads
+        // a single query: the cells llama.cpp attends over, padded; from 512 on, ggml splits them across its threads.
+        // Its default thread count is the physical cores, ours the JVM's processors: the same without SMT.
         int cells = n > 1 ? 0 : Math.max(Attention.CELL_PAD, (pos0 + Attention.CELL_PAD) / Attention.CELL_PAD * Attention.CELL_PAD);
         matmul.parallel(n * m.heads, 1, (worker, from, to) -> {
             for (int i = from; i < to; i++) {
