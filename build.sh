@@ -8,6 +8,7 @@ bin=${JAVA_HOME:+$JAVA_HOME/bin/}
 
 build_jar() {
   rm -rf build/classes && mkdir -p build/classes
+  # shellcheck disable=SC2046 # find's list is meant to split: source paths hold no spaces
   "${bin}javac" --release 17 -encoding UTF-8 -Xlint:all,-serial -Werror -XDstringConcat=inline -d build/classes \
     $(find src -name '*.java' ! -name VectorKernels.java)
   # The engine's vector kernels use the incubating jdk.incubator.vector. javac always warns
@@ -25,6 +26,7 @@ build_jar() {
 test_classes() {
   junit=$(scripts/fetch-junit.sh)
   rm -rf build/test-classes && mkdir -p build/test-classes
+  # shellcheck disable=SC2046 # as in build_jar
   "${bin}javac" --release 17 -encoding UTF-8 -Xlint:all,-serial,-try -Werror -cp "build/classes:$junit" \
     -d build/test-classes $(find test -name '*.java')
   cp -r test/transcripts build/test-classes/transcripts
@@ -40,6 +42,7 @@ case "${1:-jar}" in
     shared=${HEARTH_SHARED:-../shared}
     [ -d "$shared" ] || shared=/work/shared
     # --add-modules: the engine tests then run the vector kernels (KernelsTest checks them against the scalar ones)
+    # shellcheck disable=SC2086 # TEST_SELECT holds several options
     "${bin}java" --add-modules jdk.incubator.vector "-Dhearth.shared=$shared" -jar "$junit" execute --disable-banner --details=tree --details-theme=ascii --disable-ansi-colors \
       --class-path "build/classes:build/test-classes" ${TEST_SELECT:---scan-class-path} 2>&1 | tee build/test.log
     passed=$(sed -n 's/^\[ *\([0-9]*\) tests successful *\]$/\1/p' build/test.log)
