@@ -1,16 +1,14 @@
 package hearth.backend;
 
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 // The clock over one HTTP exchange: a total deadline and a silence deadline (first chunk, then
 // idle between chunks). Each chunk only writes a volatile; one scheduled check re-arms itself at
 // the nearest deadline and, when one passes, runs `expire` (which closes the stream) and records which.
 final class Deadline implements Runnable {
-    private static final ScheduledExecutorService TIMER = timer();
+    private static final ScheduledExecutorService TIMER = Timers.daemon("hearth-deadline");
 
     private final long totalAt;
     private final long idleNanos;
@@ -62,16 +60,5 @@ final class Deadline implements Runnable {
     private synchronized void arm(long now) {
         long next = Math.min(totalAt, silentAt) - now;
         task = TIMER.schedule(this, Math.max(next, 0) + 1_000_000, TimeUnit.NANOSECONDS); // +1 ms: land past, not at, the deadline
-    }
-
-    private static ScheduledExecutorService timer() {
-        var timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = Executors.defaultThreadFactory().newThread(r);
-            t.setName("hearth-deadline");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true);
-        return timer;
     }
 }

@@ -1,11 +1,10 @@
 package hearth.tools;
 
+import hearth.backend.Timers;
 import hearth.backend.Tokens;
 import hearth.mcp.Call;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 // notifications/progress for one streamed generation: one per arriving chunk at most every
@@ -15,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 final class Progress implements Tokens, AutoCloseable {
     static final long MIN_INTERVAL_NANOS = 100_000_000;   // a notification per chunk would flood a client at 100+ tok/s
     static final long HEARTBEAT_MILLIS = 5_000;          // Claude Code's idle timer is 60 s; well inside it
-    private static final ScheduledExecutorService TIMER = timer();
+    private static final ScheduledExecutorService TIMER = Timers.daemon("hearth-heartbeat");
 
     private final Call call;
     private final String model;
@@ -60,16 +59,5 @@ final class Progress implements Tokens, AutoCloseable {
     private void send(long now, String message) {
         lastSentAt = now;
         call.progress(++ticks, null, message);
-    }
-
-    private static ScheduledExecutorService timer() {
-        var timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = Executors.defaultThreadFactory().newThread(r);
-            t.setName("hearth-heartbeat");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true);
-        return timer;
     }
 }
