@@ -46,15 +46,21 @@ final class Float16 {
     }
 
     /**
-     * The float nearest to {@code f} that a half can hold. Attention rounds every value it adds
-     * (ggml's F16 accumulator), so halves' normal range, 2^-14 <= |f| < 2^15, takes a shortcut:
-     * round the float's mantissa to 10 bits, ties to even, in place.
+     * The float nearest to {@code f} that a half can hold, as toFloat(fromFloat(f)). Attention
+     * rounds every value it adds (ggml's F16 accumulator), so this one has no branch: in halves'
+     * normal range it rounds the float's mantissa to 10 bits, ties to even, in place; below it, to
+     * a multiple of 2^-24 by adding and taking away 0.5f (whose ulp that is); from 65520 on it
+     * gives infinity, and NaN stays NaN. The ternaries compile to conditional moves.
      */
     static float round(float f) {
         int bits = Float.floatToRawIntBits(f);
-        int exp = (bits >>> 23) & 0xff;
-        if (exp >= 113 && exp <= 141) return Float.intBitsToFloat((bits + 0xfff + ((bits >>> 13) & 1)) & 0xffffe000);
-        return toFloat(fromFloat(f));
+        int abs = bits & 0x7fffffff;
+        int sign = bits & 0x80000000;
+        int normal = (bits + 0xfff + ((bits >>> 13) & 1)) & 0xffffe000;
+        int subnormal = Float.floatToRawIntBits((Float.intBitsToFloat(abs) + 0.5f) - 0.5f) | sign;
+        int r = abs < 0x38800000 ? subnormal : normal;                     // 2^-14, the least normal half
+        if (abs >= 0x477ff000) r = abs > 0x7f800000 ? bits : sign | 0x7f800000;   // 65520 rounds up to infinity
+        return Float.intBitsToFloat(r);
     }
 
     private static float decode(int h) {
