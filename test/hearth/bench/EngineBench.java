@@ -1,6 +1,8 @@
 // Embedded engine against llama.cpp's llama-server on the same GGUF file, same machine, same run:
 // prompt and generation tok/s and their ratios, whether the greedy tokens agree, and the engine's
-// resident memory against file size + KV cache. Models come from ../shared/backends/llama-server.sh
+// resident memory against file size + KV cache. The two take turns, request for request, over
+// several rounds and each keeps its best: a noisy neighbour on these shared cores then costs both
+// sides alike, instead of whichever happened to run during it. Models come from ../shared/backends/llama-server.sh
 // (default: bench-qwen2-q8_0 and bench-qwen2-q4_k_m), each measured in a fresh JVM of its own so
 // one model's memory and JIT state never count against the next, started with the JVM flags that
 // `install` registers for the engine, so the numbers are those a client would see.
@@ -29,6 +31,7 @@ public final class EngineBench {
     private static final int PROMPT_TOKENS = 128;
     private static final int GENERATED_TOKENS = 64;
     private static final int CONTEXT_TOKENS = 1024;
+    private static final int ROUNDS = 3;
     private static final int MISSING_NEED = 3;      // llama-server.sh: a required tool is missing
     // hearth.install.Launch.flags(true, null) on a JDK 17.0.9+ with the vector module; keep the two in step
     private static final List<String> ENGINE_FLAGS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmn4m",
@@ -63,16 +66,31 @@ public final class EngineBench {
     private static void measure(String name) throws IOException, InterruptedException {
         Path file = Path.of(script("model", name).trim());
         int[] prompt = prompt(PROMPT_TOKENS);
-        Speed server = serverSpeed(name, prompt);
         Engine engine = Engine.load(file, CONTEXT_TOKENS);
-        Speed ours = engineSpeed(engine, prompt);
+        Speed server = null;
+        Speed ours = null;
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String base = script("start", String.valueOf(port), name).trim();
+        try {
+            complete(base, Arrays.copyOf(prompt, 32), 16);                 // warm-ups: llama-server's caches, our JIT
+            engine.generate(Arrays.copyOf(prompt, 32), Engine.Sampling.greedy(), 16, t -> { }, () -> false);
+            for (int round = 0; round < ROUNDS; round++) {
+                server = best(server, serverSpeed(base, prompt));
+                ours = best(ours, engineSpeed(engine, prompt));
+            }
+        } finally {
+            script("stop", String.valueOf(port));
+        }
         long rss = statusKiB("self", "VmRSS") * 1024;
         long peak = statusKiB("self", "VmHWM") * 1024;
         long anon = statusKiB("self", "RssAnon") * 1024;      // JVM heap, code cache, KV cache
         long mapped = statusKiB("self", "RssFile") * 1024;    // the mapped model file, JDK jars
         long size = Files.size(file);
         long budget = size + engine.cacheBytes();
-        System.out.printf("%s (%d MiB)%n", name, size >> 20);
+        System.out.printf("%s (%d MiB), best of %d interleaved rounds%n", name, size >> 20, ROUNDS);
         System.out.printf("  prompt     engine %7.1f tok/s   llama-server %7.1f tok/s   ratio %.2f%n",
                 ours.promptPerSecond, server.promptPerSecond, ours.promptPerSecond / server.promptPerSecond);
         System.out.printf("  generation engine %7.1f tok/s   llama-server %7.1f tok/s   ratio %.2f (target >= 0.50)%n",
@@ -82,28 +100,22 @@ public final class EngineBench {
                 + " %.2fx (target <= 1.10)%n", rss >> 20, peak >> 20, mapped >> 20, anon >> 20, budget >> 20, (double) rss / budget);
     }
 
-    /** One warm-up generation (JIT), then the measured one. */
+    /** The faster of two runs, prompt and generation each (greedy: both give the same tokens). */
+    private static Speed best(Speed a, Speed b) {
+        if (a == null) return b;
+        return new Speed(Math.max(a.promptPerSecond, b.promptPerSecond), Math.max(a.generatedPerSecond, b.generatedPerSecond), b.tokens);
+    }
+
     private static Speed engineSpeed(Engine engine, int[] prompt) {
-        engine.generate(Arrays.copyOf(prompt, 32), Engine.Sampling.greedy(), 16, t -> { }, () -> false);
         Engine.Result r = engine.generate(prompt, Engine.Sampling.greedy(), GENERATED_TOKENS, t -> { }, () -> false);
         return new Speed(r.promptTokens() * 1000.0 / Math.max(1, r.promptMillis()),
                 r.completionTokens() * 1000.0 / Math.max(1, r.generationMillis()), r.tokens());
     }
 
-    /** llama-server's own timings for the same request, after a warm-up request. */
-    private static Speed serverSpeed(String name, int[] prompt) throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        String base = script("start", String.valueOf(port), name).trim();
-        try {
-            complete(base, Arrays.copyOf(prompt, 32), 16);
-            String body = complete(base, prompt, GENERATED_TOKENS);
-            return new Speed(number(body, "prompt_per_second"), number(body, "predicted_per_second"), tokens(body));
-        } finally {
-            script("stop", String.valueOf(port));
-        }
+    /** llama-server's own timings for the same request. */
+    private static Speed serverSpeed(String base, int[] prompt) throws IOException, InterruptedException {
+        String body = complete(base, prompt, GENERATED_TOKENS);
+        return new Speed(number(body, "prompt_per_second"), number(body, "predicted_per_second"), tokens(body));
     }
 
     private static String complete(String base, int[] prompt, int predict) throws IOException, InterruptedException {
