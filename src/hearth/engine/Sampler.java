@@ -20,11 +20,8 @@ final class Sampler {
     int next(float[] logits, int[] recent, int recentCount) {
         if (params.repeatPenalty() != 1.0) penalise(logits, recent, recentCount, (float) params.repeatPenalty());
         if (params.temperature() <= 0) return argmax(logits);
-        Integer[] order = new Integer[logits.length];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
-        int keep = order.length;
-        if (params.topK() > 0) keep = Math.min(keep, params.topK());
+        int keep = params.topK() > 0 ? Math.min(logits.length, params.topK()) : logits.length;
+        int[] order = best(logits, keep);
         double[] p = softmax(logits, order, keep, 1.0);
         if (params.topP() < 1.0) {
             double cum = 0;
@@ -53,6 +50,40 @@ final class Sampler {
         return order[keep - 1];
     }
 
+    /**
+     * The {@code keep} highest logits' token ids, highest first, ties in id order (as a stable
+     * sort by logit would give). Each token becomes one long, its logit in an order-keeping int
+     * above its id, so plain long comparisons rank them: with top-k that is one pass keeping the k
+     * least in a sorted array, without it one primitive sort, instead of sorting 150k boxed ids.
+     */
+    static int[] best(float[] logits, int keep) {
+        long[] top = new long[keep];
+        int count = 0;
+        long[] all = keep < logits.length ? null : new long[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            int bits = Float.floatToIntBits(logits[i]);
+            int ascending = bits ^ ((bits >> 31) & 0x7fffffff);      // ints in the order of the floats
+            long key = ((long) ~ascending << 32) | i;                // ~: highest logit first; then lowest id
+            if (all != null) {
+                all[i] = key;
+            } else if (count < keep || key < top[keep - 1]) {
+                int at = Arrays.binarySearch(top, 0, count, key);
+                at = -at - 1;                                        // keys are distinct: never found
+                int moved = Math.min(count, keep - 1) - at;
+                if (moved > 0) System.arraycopy(top, at, top, at + 1, moved);
+                top[at] = key;
+                if (count < keep) count++;
+            }
+        }
+        if (all != null) {
+            Arrays.sort(all);
+            top = all;
+        }
+        int[] order = new int[keep];
+        for (int i = 0; i < keep; i++) order[i] = (int) top[i];
+        return order;
+    }
+
     static int argmax(float[] logits) {
         int best = 0;
         for (int i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
@@ -70,7 +101,7 @@ final class Sampler {
         }
     }
 
-    private static double[] softmax(float[] logits, Integer[] order, int keep, double temperature) {
+    private static double[] softmax(float[] logits, int[] order, int keep, double temperature) {
         double[] p = new double[keep];
         double max = logits[order[0]] / temperature;
         double sum = 0;
