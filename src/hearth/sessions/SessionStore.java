@@ -21,8 +21,11 @@ import java.util.stream.Stream;
 // inside this process and a file lock (.<id>.lock) between hearth processes. Different sessions
 // never wait for each other. Limits and what a turn means belong to the caller.
 public final class SessionStore {
-    public static final String ID_RULE = "1 to 64 characters from A-Z a-z 0-9 . _ -, not starting with '.'";
+    public static final String ID_RULE = "1 to 64 characters from A-Z a-z 0-9 . _ -, not starting with '.'"
+            + " and not a Windows device name (CON, PRN, AUX, NUL, COM1-9, LPT1-9)";
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
+    // Windows opens the device for these names whatever follows the first dot ("con.jsonl" is the console)
+    private static final Pattern DEVICE = Pattern.compile("(?i)(con|prn|aux|nul|com[1-9]|lpt[1-9])(\\..*)?");
     private static final String SUFFIX = ".jsonl";
 
     // One JVM may not hold two locks on one file (OverlappingFileLockException), so these are shared by
@@ -37,7 +40,8 @@ public final class SessionStore {
     }
 
     public static boolean isValidId(String id) {
-        return id != null && ID.matcher(id).matches();   // no '/', '\\', ':' or leading '.': never "..", never a hidden lock file
+        // no '/', '\\', ':' or leading '.': never "..", never a hidden lock file; no device: the same folder on every OS
+        return id != null && ID.matcher(id).matches() && !DEVICE.matcher(id).matches();
     }
 
     /**

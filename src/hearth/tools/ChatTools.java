@@ -41,7 +41,7 @@ final class ChatTools {
                                                   "content": {"type": "string"}}, "required": ["role", "content"]}},
                            "system": {"type": "string", "description": "system prompt; with session_id, kept from the session's first turn"},
                            "session_id": {"type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$",
-                                          "description": "keep the conversation under this name (survives restarts); each call adds one turn"},
+                                          "description": "keep the conversation under this name (survives restarts); each call adds one turn; not a Windows device name (CON, PRN, AUX, NUL, COM1-9, LPT1-9)"},
                            "reset": {"type": "boolean", "description": "with session_id: clear the session first (alone: just clear it)"},
                            "model": {"type": "string", "description": "model name or tier (turbo, fast, default, quality); default: the active model"},
                            "temperature": {"type": "number", "minimum": 0, "maximum": 2},

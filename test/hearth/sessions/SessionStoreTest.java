@@ -105,6 +105,16 @@ class SessionStoreTest {
     }
 
     @Test
+    void isValidId_windowsDeviceNames_refusedWhateverFollowsTheDot_lookalikesAllowed() {
+        for (String id : List.of("con", "CON", "Prn", "aux", "nul", "com1", "COM9", "lpt1", "Lpt9", "con.notes", "nul.", "aux.x.y")) {
+            assertFalse(SessionStore.isValidId(id), id);
+        }
+        for (String id : List.of("console", "con_1", "con-x", "nullish", "com10", "com0", "lpt0", "auxiliary", "my.con", "x.nul")) {
+            assertTrue(SessionStore.isValidId(id), id);
+        }
+    }
+
+    @Test
     void ids_listsValidSessionFilesOnly_sorted() throws Exception {
         Path sessions = Files.createDirectories(dir.resolve("sessions"));
         for (String name : List.of("b.jsonl", "a.jsonl", ".a.lock", "notes.txt", ".hidden.jsonl")) Files.writeString(sessions.resolve(name), "");

@@ -111,10 +111,12 @@ class SessionsTest {
     @Test
     void chat_badSessionId_isErrorNamingTheRule() throws Exception {
         var c = client();
-        for (String id : List.of("../escape", ".hidden", "a/b", "a\\b", "", "x".repeat(65), "sp ace", "..")) {
+        for (String id : List.of("../escape", ".hidden", "a/b", "a\\b", "", "x".repeat(65), "sp ace", "..", "con", "NUL", "Com1",
+                "lpt9.notes", "aux.")) {
             var r = chat(c, "session_id", id, "message", "hi");
             assertEquals(true, r.get("isError"), id);
-            assertTrue(text(r).startsWith("argument 'session_id' must be 1 to 64 characters from A-Z a-z 0-9 . _ -, not starting with '.', got "), text(r));
+            assertTrue(text(r).startsWith("argument 'session_id' must be 1 to 64 characters from A-Z a-z 0-9 . _ -, not starting with '.'"
+                    + " and not a Windows device name (CON, PRN, AUX, NUL, COM1-9, LPT1-9), got "), text(r));
         }
         assertFalse(Files.exists(home.resolve(".hearth/escape.jsonl")));
         assertTrue(fake.requests.stream().noneMatch(r -> r.path().equals("/v1/chat/completions")));
