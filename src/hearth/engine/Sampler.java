@@ -57,28 +57,24 @@ final class Sampler {
      * least in a sorted array, without it one primitive sort, instead of sorting 150k boxed ids.
      */
     static int[] best(float[] logits, int keep) {
+        boolean whole = keep >= logits.length;                       // top-k off: every token, ranked
         long[] top = new long[keep];
         int count = 0;
-        long[] all = keep < logits.length ? null : new long[logits.length];
         for (int i = 0; i < logits.length; i++) {
             int bits = Float.floatToIntBits(logits[i]);
             int ascending = bits ^ ((bits >> 31) & 0x7fffffff);      // ints in the order of the floats
             long key = ((long) ~ascending << 32) | i;                // ~: highest logit first; then lowest id
-            if (all != null) {
-                all[i] = key;
+            if (whole) {
+                top[i] = key;
             } else if (count < keep || key < top[keep - 1]) {
-                int at = Arrays.binarySearch(top, 0, count, key);
-                at = -at - 1;                                        // keys are distinct: never found
+                int at = -Arrays.binarySearch(top, 0, count, key) - 1;   // keys are distinct: never found
                 int moved = Math.min(count, keep - 1) - at;
                 if (moved > 0) System.arraycopy(top, at, top, at + 1, moved);
                 top[at] = key;
                 if (count < keep) count++;
             }
         }
-        if (all != null) {
-            Arrays.sort(all);
-            top = all;
-        }
+        if (whole) Arrays.sort(top);
         int[] order = new int[keep];
         for (int i = 0; i < keep; i++) order[i] = (int) top[i];
         return order;
