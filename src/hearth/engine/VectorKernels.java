@@ -67,52 +67,32 @@ final class VectorKernels extends Kernels {
 
     @Override
     float dotQ4(GgmlType type, byte[] b, int off, Input x, int n) {
-        if (type == GgmlType.Q5_0) return dotQ5_0(b, off, x, n);
-        if (type == GgmlType.Q4_0) return dotQ4_0(b, off, x, n);
-        return super.dotQ4(type, b, off, x, n);
-    }
-
-    // Q4_0 and Q5_0 each have a loop of their own, with no test of the format in it: on JDK 17 the
-    // Q5_0 loop measured a few per cent faster so.
-    private float dotQ4_0(byte[] b, int off, Input x, int n) {
+        if (type == GgmlType.IQ4_NL) return super.dotQ4(type, b, off, x, n);
         short[] xp = x.pairs;
+        boolean q5 = type == GgmlType.Q5_0;
+        int size = type.blockBytes;
+        short bias = (short) (q5 ? 16 : 8);
         FloatVector acc = FloatVector.zero(F8);
         for (int blk = 0; blk < n / 32; blk++) {
-            int p = off + blk * 18;
+            int p = off + blk * size;
+            int qs = p + (q5 ? 6 : 2);
             // The 16 quant bytes, loaded twice (Kernels.ROW_PAD keeps both loads inside the buffer):
             // lanes 0-7 take short k = bytes 2k, 2k+1 as they are, lanes 8-15 their high nibbles.
             // Then lane k holds elements 2k and 2k+1 in all 16 lanes, as in dotQ8_0.
-            ShortVector v = ByteVector.fromArray(B32, b, p + 2).reinterpretAsShorts()
-                    .blend(ByteVector.fromArray(B32, b, p - 14).reinterpretAsShorts().lanewise(ASHR, 4), UPPER_SHORTS);
-            ShortVector even = v.and((short) 0xf).sub((short) 8);
-            ShortVector odd = v.lanewise(ASHR, 8).and((short) 0xf).sub((short) 8);
+            ShortVector v = ByteVector.fromArray(B32, b, qs).reinterpretAsShorts()
+                    .blend(ByteVector.fromArray(B32, b, qs - 16).reinterpretAsShorts().lanewise(ASHR, 4), UPPER_SHORTS);
+            ShortVector even = v.and((short) 0xf);
+            ShortVector odd = v.lanewise(ASHR, 8).and((short) 0xf);
+            if (q5) {
+                int qh = getInt(b, p + 2);
+                ShortVector h = ShortVector.broadcast(S16, (short) qh).blend((short) (qh >>> 16), UPPER_SHORTS);
+                // 16 where qh has the element's bit: a negated set bit always lands in bit 15
+                even = even.or(h.and(EVEN_BITS).lanewise(NEG).lanewise(ASHR, 11).and((short) 16));
+                odd = odd.or(h.and(ODD_BITS).lanewise(NEG).lanewise(ASHR, 11).and((short) 16));
+            }
             int y = blk * 32;
-            IntVector pairs = even.mul(ShortVector.fromArray(S16, xp, y))
-                    .add(odd.mul(ShortVector.fromArray(S16, xp, y + 16))).reinterpretAsInts();
-            IntVector quads = pairs.lanewise(LSHL, 16).lanewise(ASHR, 16).add(pairs.lanewise(ASHR, 16));
-            float d = Float16.toFloat(getShort(b, p)) * x.scales[blk];
-            acc = ((FloatVector) quads.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), acc);
-        }
-        acc.intoArray(lanes8, 0);
-        return hsum8(lanes8);
-    }
-
-    private float dotQ5_0(byte[] b, int off, Input x, int n) {
-        short[] xp = x.pairs;
-        FloatVector acc = FloatVector.zero(F8);
-        for (int blk = 0; blk < n / 32; blk++) {
-            int p = off + blk * 22;
-            ShortVector v = ByteVector.fromArray(B32, b, p + 6).reinterpretAsShorts()   // as in dotQ4_0
-                    .blend(ByteVector.fromArray(B32, b, p - 10).reinterpretAsShorts().lanewise(ASHR, 4), UPPER_SHORTS);
-            int qh = getInt(b, p + 2);
-            ShortVector h = ShortVector.broadcast(S16, (short) qh).blend((short) (qh >>> 16), UPPER_SHORTS);
-            // 16 where qh has the element's bit: a negated set bit always lands in bit 15
-            ShortVector even = v.and((short) 0xf).or(h.and(EVEN_BITS).lanewise(NEG).lanewise(ASHR, 11).and((short) 16)).sub((short) 16);
-            ShortVector odd = v.lanewise(ASHR, 8).and((short) 0xf).or(h.and(ODD_BITS).lanewise(NEG).lanewise(ASHR, 11).and((short) 16))
-                    .sub((short) 16);
-            int y = blk * 32;
-            IntVector pairs = even.mul(ShortVector.fromArray(S16, xp, y))
-                    .add(odd.mul(ShortVector.fromArray(S16, xp, y + 16))).reinterpretAsInts();
+            IntVector pairs = even.sub(bias).mul(ShortVector.fromArray(S16, xp, y))
+                    .add(odd.sub(bias).mul(ShortVector.fromArray(S16, xp, y + 16))).reinterpretAsInts();
             IntVector quads = pairs.lanewise(LSHL, 16).lanewise(ASHR, 16).add(pairs.lanewise(ASHR, 16));
             float d = Float16.toFloat(getShort(b, p)) * x.scales[blk];
             acc = ((FloatVector) quads.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), acc);
