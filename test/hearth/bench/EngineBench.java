@@ -2,10 +2,11 @@
 // prompt and generation tok/s and their ratios, whether the greedy tokens agree, and the engine's
 // resident memory against file size + KV cache. The two take turns, request for request, over
 // several rounds and each keeps its best: a noisy neighbour on these shared cores then costs both
-// sides alike, instead of whichever happened to run during it. Models come from ../shared/backends/llama-server.sh
-// (default: bench-qwen2-q8_0 and bench-qwen2-q4_k_m), each measured in a fresh JVM of its own so
-// one model's memory and JIT state never count against the next, started with the JVM flags that
-// `install` registers for the engine, so the numbers are those a client would see.
+// sides alike, instead of whichever happened to run during it. Models come from
+// ../shared/backends/llama-server.sh (default: bench-qwen2-q8_0 and bench-qwen2-q4_k_m), each
+// measured in a fresh JVM of its own so one model's memory and JIT state never count against the
+// next, started with the JVM flags that `install` registers for the engine, so the numbers are
+// those a client would see.
 package hearth.bench;
 
 import hearth.engine.Engine;
@@ -103,7 +104,8 @@ public final class EngineBench {
     /** The faster of two runs, prompt and generation each (greedy: both give the same tokens). */
     private static Speed best(Speed a, Speed b) {
         if (a == null) return b;
-        return new Speed(Math.max(a.promptPerSecond, b.promptPerSecond), Math.max(a.generatedPerSecond, b.generatedPerSecond), b.tokens);
+        return new Speed(Math.max(a.promptPerSecond, b.promptPerSecond),
+                Math.max(a.generatedPerSecond, b.generatedPerSecond), b.tokens);
     }
 
     private static Speed engineSpeed(Engine engine, int[] prompt) {
