@@ -51,8 +51,8 @@ final class Attention {
             float[] ms = chunk(qh, k, v, stride, headOff, headDim, valueDim, from, Math.min(last, from + size - 1), scale, acc);
             if (ms[1] == 0) continue;
             float newMax = Math.max(max, ms[0]);
-            float keep = (float) Math.exp(max - newMax);
-            float add = (float) Math.exp(ms[0] - newMax);
+            float keep = Libm.expf(max - newMax);
+            float add = Libm.expf(ms[0] - newMax);
             for (int d = 0; d < valueDim; d++) merged[d] = Math.fma(merged[d], keep, acc[d] * add);
             sum = Math.fma(sum, keep, ms[1] * add);
             max = newMax;
@@ -81,10 +81,10 @@ final class Attention {
             if (s > m) {
                 float old = m;
                 m = s;
-                ms = (float) Math.exp(old - m);
+                ms = Libm.expf(old - m);
                 for (int d = 0; d < valueDim; d++) acc[d] = Float16.round(acc[d] * ms);
             } else {
-                vs = (float) Math.exp(s - m);
+                vs = Libm.expf(s - m);
             }
             for (int d = 0; d < valueDim; d++) acc[d] = Float16.round(Math.fma(Float16.toFloat(v[base + d]), vs, acc[d]));
             sum = Math.fma(sum, ms, vs);
@@ -115,7 +115,7 @@ final class Attention {
             }
             float mNew = Math.max(m, tileMax);
             if (mNew > m) {
-                float ms = (float) Math.exp(m - mNew);
+                float ms = Libm.expf(m - mNew);
                 for (int d = 0; d < valueDim; d++) acc[d] *= ms;
                 sum *= ms;
             }

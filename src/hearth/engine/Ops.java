@@ -25,8 +25,8 @@ final class Ops {
         for (int i0 = 0; i0 < m.ropeDims; i0 += 2) {
             float ff = m.ropeFreqFactors != null ? m.ropeFreqFactors[i0 / 2] : 1.0f;
             float t = m.ropeScale * (theta / ff);
-            cache[i0] = (float) Math.cos(t);
-            cache[i0 + 1] = (float) Math.sin(t);
+            cache[i0] = Libm.cosf(t);
+            cache[i0 + 1] = Libm.sinf(t);
             theta *= thetaScale;
         }
         return cache;
@@ -50,11 +50,11 @@ final class Ops {
         }
     }
 
-    /** ggml_vec_swiglu_f32: silu(g) * u, vector expf over whole registers, libm-style tail. */
+    /** ggml_vec_swiglu_f32: silu(g) * u, vector expf over whole registers, glibc expf for the tail. */
     static void swiglu(float[] out, float[] g, float[] u, int n, int lanes) {
         int whole = n - n % lanes;
         for (int i = 0; i < whole; i++) out[i] = silu(g[i]) * u[i];
-        for (int i = whole; i < n; i++) out[i] = (g[i] / (1.0f + (float) Math.exp(-g[i]))) * u[i];
+        for (int i = whole; i < n; i++) out[i] = (g[i] / (1.0f + Libm.expf(-g[i]))) * u[i];
     }
 
     /** ggml_v_silu: x / (1 + ggml_v_expf(-x)). */
