@@ -28,7 +28,6 @@ class Kernels {
     final int[] sc = new int[8];                   // Q4_K scales and mins of one block
     final int[] mn = new int[8];
     private final float[] acc = new float[8];
-    private final float[] accM = new float[4];
 
     Kernels(int lanes) {
         this.lanes = lanes;
@@ -72,7 +71,9 @@ class Kernels {
             Input in = Input.of(Input.kindFor(type), x, 0, n);
             a.load(w, 0);
             b.load(w, 0);
-            if (Float.compare(a.dot(type, in), b.dot(type, in)) != 0) return false;
+            for (boolean grouped : new boolean[] {false, true}) {
+                if (Float.compare(a.dot(type, in, grouped), b.dot(type, in, grouped)) != 0) return false;
+            }
         }
         return true;
     }
@@ -89,8 +90,12 @@ class Kernels {
         return bytes;
     }
 
-    /** The dot product of the loaded row (see {@link #load}), of a {@code type} tensor, with x. */
-    float dot(GgmlType type, Input x) {
+    /**
+     * The dot product of the loaded row (see {@link #load}), of a {@code type} tensor, with x.
+     * {@code grouped}: x is one of a group of four tokens that llama.cpp multiplies together (see
+     * {@link #dotQ4_K}); only Q4_K sums differently then.
+     */
+    float dot(GgmlType type, Input x, boolean grouped) {
         byte[] b = row;
         int off = ROW_PAD;
         int n = x.length;
@@ -100,7 +105,7 @@ class Kernels {
             case BF16: return dotBf16(b, off, x.values, n);
             case Q8_0: return dotQ8_0(b, off, x, n);
             case Q4_0: case Q5_0: case IQ4_NL: return dotQ4(type, b, off, x, n);
-            case Q4_K: return dotQ4_K(b, off, x, n);
+            case Q4_K: return dotQ4_K(b, off, x, n, grouped);
             case Q6_K: return dotQ6_K(b, off, x, n);
             default: throw new EngineException("no kernel for " + type);
         }
@@ -259,42 +264,52 @@ class Kernels {
     }
 
     /**
-     * Q4_K against Q8_K as ggml's AVX2 kernel sums it: eight int lanes per block (lane l holds
-     * bytes 4l..4l+3 of each 32-byte chunk), one FMA per lane, and the mins in four lanes apart.
+     * Q4_K against Q8_K as llama.cpp sums it on x86, where it repacks Q4_K weights eight rows at
+     * a time (repack.cpp, q4_K_8x8_q8_K; every Q4_K matrix in these models has rows in eights).
+     * The scaled integer sums of the products and of the mins against the block sums are exact;
+     * they go into the float totals with one FMA per super-block for a token on its own (gemv),
+     * or one per 64 elements for a token of a group of four (gemm). The row is the products'
+     * total less the mins' total.
      */
-    float dotQ4_K(byte[] b, int off, Input x, int n) {
+    float dotQ4_K(byte[] b, int off, Input x, int n, boolean grouped) {
         byte[] q = x.quants;
         int[] s = x.sums;
-        Arrays.fill(acc, 0);
-        Arrays.fill(accM, 0);
+        float acc = 0;
+        float accMin = 0;
         for (int blk = 0; blk < n / 256; blk++) {
             int p = off + blk * 144;
             scalesK4(b, p + 4, sc, mn);
             float yd = x.scales[blk];
-            float d = yd * Float16.toFloat(getShort(b, p));
-            float dmin = -yd * Float16.toFloat(getShort(b, p + 2));
-            for (int m = 0; m < 4; m++) {
-                int g = blk * 16 + 4 * m;
-                int prod = mn[2 * m] * (s[g] + s[g + 1]) + mn[2 * m + 1] * (s[g + 2] + s[g + 3]);
-                accM[m] = Math.fma(dmin, (float) prod, accM[m]);
-            }
-            for (int l = 0; l < 8; l++) {
-                int sumi = 0;
-                for (int j = 0; j < 4; j++) {
-                    int e = p + 16 + 32 * j + 4 * l;
-                    int y = blk * 256 + 64 * j + 4 * l;
-                    int v0 = b[e] & 0xff;
-                    int v1 = b[e + 1] & 0xff;
-                    int v2 = b[e + 2] & 0xff;
-                    int v3 = b[e + 3] & 0xff;
-                    int lo = (v0 & 0xf) * q[y] + (v1 & 0xf) * q[y + 1] + (v2 & 0xf) * q[y + 2] + (v3 & 0xf) * q[y + 3];
-                    int hi = (v0 >>> 4) * q[y + 32] + (v1 >>> 4) * q[y + 33] + (v2 >>> 4) * q[y + 34] + (v3 >>> 4) * q[y + 35];
-                    sumi += sc[2 * j] * lo + sc[2 * j + 1] * hi;
+            float d = Float16.toFloat(getShort(b, p)) * yd;
+            float dmin = Float16.toFloat(getShort(b, p + 2)) * yd;
+            int sum = 0;
+            int mins = 0;
+            for (int c = 0; c < 4; c++) {                 // 32 bytes: low nibbles are sub-block 2c, high ones 2c + 1
+                int lo = 0;
+                int hi = 0;
+                int y = blk * 256 + 64 * c;
+                for (int i = 0; i < 32; i++) {
+                    int v = b[p + 16 + 32 * c + i] & 0xff;
+                    lo += (v & 0xf) * q[y + i];
+                    hi += (v >>> 4) * q[y + 32 + i];
                 }
-                acc[l] = Math.fma(d, (float) sumi, acc[l]);
+                int g = blk * 16 + 4 * c;
+                int chunk = sc[2 * c] * lo + sc[2 * c + 1] * hi;
+                int chunkMins = mn[2 * c] * (s[g] + s[g + 1]) + mn[2 * c + 1] * (s[g + 2] + s[g + 3]);
+                if (grouped) {
+                    acc = Math.fma((float) chunk, d, acc);
+                    accMin = Math.fma((float) chunkMins, dmin, accMin);
+                } else {
+                    sum += chunk;
+                    mins += chunkMins;
+                }
+            }
+            if (!grouped) {
+                acc = Math.fma((float) sum, d, acc);
+                accMin = Math.fma((float) mins, dmin, accMin);
             }
         }
-        return hsum8(acc) + ((accM[0] + accM[2]) + (accM[1] + accM[3]));
+        return acc - accMin;
     }
 
     /** Q6_K against Q8_K in ggml's AVX2 lane order; the -32 offset is taken off per lane via bsums. */

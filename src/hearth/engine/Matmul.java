@@ -24,12 +24,13 @@ final class Matmul {
         Input[] in = new Input[x.length];
         for (int t = 0; t < x.length; t++) in[t] = Input.of(kind, x[t], 0, n);
         int rows = (int) w.rows();
+        int grouped = x.length - x.length % 4;             // llama.cpp's repacked gemm takes tokens in fours
         workers.run(rows, MIN_ROWS_PER_CHUNK, (worker, from, to) -> {
             Kernels k = kernels[worker];
             for (int r = from; r < to; r++) {
                 k.load(w, r);
                 for (int t = 0; t < in.length; t++) {
-                    float v = k.dot(w.type, in[t]);
+                    float v = k.dot(w.type, in[t], t < grouped);
                     out[t][r] = bias == null ? v : v + bias[r];
                 }
             }

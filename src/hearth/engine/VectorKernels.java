@@ -5,6 +5,7 @@
 // javac warns about any use of an incubating module.
 package hearth.engine;
 
+import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
@@ -102,23 +103,19 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    float dotQ4_K(byte[] b, int off, Input x, int n) {
+    float dotQ4_K(byte[] b, int off, Input x, int n, boolean grouped) {
         short[] xp = x.pairs;
         int[] s = x.sums;
-        FloatVector acc = FloatVector.zero(F8);
-        float m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+        float acc = 0;
+        float accMin = 0;
         for (int blk = 0; blk < n / 256; blk++) {
             int p = off + blk * 144;
             scalesK4(b, p + 4, sc, mn);
             float yd = x.scales[blk];
-            float d = yd * Float16.toFloat(getShort(b, p));
-            float dmin = -yd * Float16.toFloat(getShort(b, p + 2));
-            int g = blk * 16;
-            m0 = Math.fma(dmin, (float) (mn[0] * (s[g] + s[g + 1]) + mn[1] * (s[g + 2] + s[g + 3])), m0);
-            m1 = Math.fma(dmin, (float) (mn[2] * (s[g + 4] + s[g + 5]) + mn[3] * (s[g + 6] + s[g + 7])), m1);
-            m2 = Math.fma(dmin, (float) (mn[4] * (s[g + 8] + s[g + 9]) + mn[5] * (s[g + 10] + s[g + 11])), m2);
-            m3 = Math.fma(dmin, (float) (mn[6] * (s[g + 12] + s[g + 13]) + mn[7] * (s[g + 14] + s[g + 15])), m3);
+            float d = Float16.toFloat(getShort(b, p)) * yd;
+            float dmin = Float16.toFloat(getShort(b, p + 2)) * yd;
             IntVector sumi = IntVector.zero(I8);
+            int mins = 0;
             for (int j = 0; j < 4; j++) {
                 ShortVector v = ByteVector.fromArray(B32, b, p + 16 + 32 * j).reinterpretAsShorts();
                 int y = blk * 256 + 64 * j;                          // low nibbles: elements y.., high: y+32..
@@ -128,12 +125,22 @@ final class VectorKernels extends Kernels {
                         .add(v.lanewise(ASHR, 12).and((short) 0xf).mul(ShortVector.fromArray(S16, xp, y + 48))).reinterpretAsInts();
                 lo = lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16));
                 hi = hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16));
-                sumi = sumi.add(lo.mul(sc[2 * j])).add(hi.mul(sc[2 * j + 1]));
+                int g = blk * 16 + 4 * j;
+                int chunkMins = mn[2 * j] * (s[g] + s[g + 1]) + mn[2 * j + 1] * (s[g + 2] + s[g + 3]);
+                if (grouped) {                                       // see Kernels.dotQ4_K
+                    acc = Math.fma((float) lo.mul(sc[2 * j]).add(hi.mul(sc[2 * j + 1])).reduceLanes(ADD), d, acc);
+                    accMin = Math.fma((float) chunkMins, dmin, accMin);
+                } else {
+                    sumi = sumi.add(lo.mul(sc[2 * j])).add(hi.mul(sc[2 * j + 1]));
+                    mins += chunkMins;
+                }
             }
-            acc = ((FloatVector) sumi.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), acc);
+            if (!grouped) {
+                acc = Math.fma((float) sumi.reduceLanes(ADD), d, acc);
+                accMin = Math.fma((float) mins, dmin, accMin);
+            }
         }
-        acc.intoArray(lanes8, 0);
-        return hsum8(lanes8) + ((m0 + m2) + (m1 + m3));
+        return acc - accMin;
     }
 
     @Override

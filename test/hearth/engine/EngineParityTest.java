@@ -3,10 +3,11 @@
 // (Llama 3) and qwen3 models, prompts of 20 to 900 tokens so every one of ggml's attention paths
 // runs (one_chunk, tiled, and the split over threads once the padded cache reaches 512 cells) and a
 // prompt longer than llama.cpp's 512-token ubatch goes through in two batches, as there.
-// The Q8_0 kernels are checked on the bench-size Qwen2 file (the shape of Qwen2.5-0.5B), with
-// prompts whose answers once drifted when one RoPE angle or softmax exponential was an ulp off
-// glibc's. Not checked: Q4_K_M files, where llama.cpp on AVX2 repacks Q4_K weights (repack.cpp,
-// q4_K_8x8) and sums them in an order the engine does not mirror yet.
+// The quantised kernels are checked on the bench-size Qwen2 files (the shape of Qwen2.5-0.5B) in
+// Q8_0 and Q4_K_M, with prompts whose answers once drifted: when one RoPE angle or softmax
+// exponential was an ulp off glibc's, and while Q4_K was summed as ggml's vec_dot does, not as
+// the repacked gemv and gemm llama.cpp runs on x86 (token counts that are not a multiple of four
+// take both).
 package hearth.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -39,6 +40,11 @@ class EngineParityTest {
     @Test
     void generate_benchQwen2Q8_0_matchesLlamaServer() throws Exception {
         assertParity("bench-qwen2-q8_0", EngineLlamaServer.modelPath("bench-qwen2-q8_0"), new int[] {1, 48, 63, 128, 300}, 16);
+    }
+
+    @Test
+    void generate_benchQwen2Q4_K_M_matchesLlamaServer() throws Exception {
+        assertParity("bench-qwen2-q4_k_m", EngineLlamaServer.modelPath("bench-qwen2-q4_k_m"), new int[] {1, 47, 130, 300}, 16);
     }
 
     @Test

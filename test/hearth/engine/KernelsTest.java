@@ -64,10 +64,12 @@ class KernelsTest {
                 for (int r = 0; r < ROWS; r++) {
                     scalar.load(w, r);
                     vector.load(w, r);
-                    float expected = scalar.dot(type, in);
-                    float actual = vector.dot(type, in);
-                    assertTrue(Float.compare(expected, actual) == 0, type + " seed " + seed + " row " + r + ": scalar "
-                            + expected + ", vector " + actual);
+                    for (boolean grouped : new boolean[] {false, true}) {
+                        float expected = scalar.dot(type, in, grouped);
+                        float actual = vector.dot(type, in, grouped);
+                        assertTrue(Float.compare(expected, actual) == 0, type + (grouped ? " grouped" : "") + " seed " + seed
+                                + " row " + r + ": scalar " + expected + ", vector " + actual);
+                    }
                 }
             }
         }
@@ -91,8 +93,9 @@ class KernelsTest {
                 magnitude += Math.abs(term);
             }
             kernels.load(w, r);
-            float actual = kernels.dot(type, in);
-            assertEquals(expected, actual, 1e-5 * magnitude + 1e-6, type + " row " + r);
+            for (boolean grouped : new boolean[] {false, true}) {
+                assertEquals(expected, kernels.dot(type, in, grouped), 1e-5 * magnitude + 1e-6, type + " row " + r);
+            }
         }
     }
 
