@@ -114,7 +114,7 @@ final class VectorKernels extends Kernels {
             float yd = x.scales[blk];
             float d = Float16.toFloat(getShort(b, p)) * yd;
             float dmin = Float16.toFloat(getShort(b, p + 2)) * yd;
-            IntVector sumi = IntVector.zero(I8);
+            int sum = 0;
             int mins = 0;
             for (int j = 0; j < 4; j++) {
                 ShortVector v = ByteVector.fromArray(B32, b, p + 16 + 32 * j).reinterpretAsShorts();
@@ -125,18 +125,20 @@ final class VectorKernels extends Kernels {
                         .add(v.lanewise(ASHR, 12).and((short) 0xf).mul(ShortVector.fromArray(S16, xp, y + 48))).reinterpretAsInts();
                 lo = lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16));
                 hi = hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16));
+                // each 64 elements reduced to an int at once: a vector kept across the branch below would be boxed
+                int chunk = lo.mul(sc[2 * j]).add(hi.mul(sc[2 * j + 1])).reduceLanes(ADD);
                 int g = blk * 16 + 4 * j;
                 int chunkMins = mn[2 * j] * (s[g] + s[g + 1]) + mn[2 * j + 1] * (s[g + 2] + s[g + 3]);
                 if (grouped) {                                       // see Kernels.dotQ4_K
-                    acc = Math.fma((float) lo.mul(sc[2 * j]).add(hi.mul(sc[2 * j + 1])).reduceLanes(ADD), d, acc);
+                    acc = Math.fma((float) chunk, d, acc);
                     accMin = Math.fma((float) chunkMins, dmin, accMin);
                 } else {
-                    sumi = sumi.add(lo.mul(sc[2 * j])).add(hi.mul(sc[2 * j + 1]));
+                    sum += chunk;
                     mins += chunkMins;
                 }
             }
             if (!grouped) {
-                acc = Math.fma((float) sumi.reduceLanes(ADD), d, acc);
+                acc = Math.fma((float) sum, d, acc);
                 accMin = Math.fma((float) mins, dmin, accMin);
             }
         }
