@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 // The command line a client runs: the absolute path of this JVM's java (GUI clients have no PATH),
 // flags that keep a JVM small and quick to start, and the installed jar. On JDK 25+ it also trains
 // an AOT cache (JEP 514/515) once, at install, so each start skips class loading and linking.
-record Launch(String java, List<String> flags, Path jar) {
+public record Launch(String java, List<String> flags, Path jar) {
     static final String VECTOR_MODULE = "jdk.incubator.vector";  // the engine's fast kernels need it
     static final int AOT_MIN_FEATURE = 25;                          // -XX:AOTCacheOutput arrived in JDK 25
     static final int AOT_TRAINING_SECONDS = 60;
@@ -34,20 +34,24 @@ record Launch(String java, List<String> flags, Path jar) {
         return args;
     }
 
-    /** The flags for this JVM. `engine`: hearth runs a model itself, so keep the optimising JIT. */
-    static List<String> flags(boolean engine, Path aotCache) {
+    /**
+     * The flags for this JVM. `engine`: hearth runs a model itself, so keep the optimising JIT.
+     * Public for EngineBench, which starts the engine as install does.
+     */
+    public static List<String> flags(boolean engine, Path aotCache) {
         var flags = new ArrayList<String>();
         flags.add("-XX:+UseSerialGC");                        // one small heap, no GC threads: a tool server idles
         if (!engine) flags.add("-XX:TieredStopAtLevel=1");    // C1 only: faster start; the work is waiting on HTTP
         if (engine) {
             // The weights stay mapped, off the heap, which holds the KV cache and little else. A 4 MiB
             // young generation is all each token's garbage touches; the old one starts small, grows to
-            // fit the KV cache, and keeps only 10-20 % free, so a prompt's activations go back to the
+            // fit the KV cache, and keeps at most 5 % free (of a heap that is mostly KV cache: 20 %
+            // kept 10 MiB more resident for a 4k context), so a prompt's activations go back to the
             // OS at the next full collection instead of staying resident.
             flags.add("-Xms8m");
             flags.add("-Xmn4m");
-            flags.add("-XX:MinHeapFreeRatio=10");
-            flags.add("-XX:MaxHeapFreeRatio=20");
+            flags.add("-XX:MinHeapFreeRatio=1");
+            flags.add("-XX:MaxHeapFreeRatio=5");
             flags.add("-XX:-ShrinkHeapInSteps");
             if (trimsNativeHeap(Runtime.version())) {
                 // The optimising JIT's arenas (13 MiB at peak) go back to malloc, which keeps them resident unless trimmed.

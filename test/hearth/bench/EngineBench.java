@@ -1,15 +1,19 @@
 // Embedded engine against llama.cpp's llama-server on the same GGUF file, same machine, same run:
-// prompt and generation tok/s and their ratios, whether the greedy tokens agree, and the engine's
-// resident memory against file size + KV cache. The two take turns, request for request, over
-// several rounds and each keeps its best: a noisy neighbour on these shared cores then costs both
-// sides alike, instead of whichever happened to run during it. Models come from
+// prompt and generation tok/s and their ratios, whether the greedy tokens agree, and the resident
+// memory of hearth serving the file against file size + KV cache. The two take turns, request for
+// request, over several rounds and each keeps its best: a noisy neighbour on these shared cores
+// then costs both sides alike, instead of whichever happened to run during it. Models come from
 // ../shared/backends/llama-server.sh (default: bench-qwen2-q8_0 and bench-qwen2-q4_k_m), each
-// measured in a fresh JVM of its own so one model's memory and JIT state never count against the
-// next, started with the JVM flags that `install` registers for the engine, so the numbers are
-// those a client would see.
+// measured in a fresh JVM of its own so one model's JIT state never counts against the next,
+// started with the JVM flags that `install` registers for the engine (Launch.flags). Memory is
+// that of the real server a client runs: build/hearth.jar --model-file over stdio, its tokenizer
+// and MCP code included, read from /proc after it has answered one chat.
 package hearth.bench;
 
+import hearth.config.Config;
 import hearth.engine.Engine;
+import hearth.install.Launch;
+import hearth.json.Json;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -24,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,11 +39,10 @@ public final class EngineBench {
     private static final int CONTEXT_TOKENS = 1024;
     private static final int ROUNDS = 3;
     private static final int MISSING_NEED = 3;      // llama-server.sh: a required tool is missing
-    // hearth.install.Launch.flags(true, null) on a JDK 17.0.9+ with the vector module; keep the two in step
-    private static final List<String> ENGINE_FLAGS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmn4m",
-            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:-ShrinkHeapInSteps",
-            "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=2000", "-Xss512k",
-            "-XX:+UseCompressedOops", "--add-modules", "jdk.incubator.vector");
+    private static final Path JAR = Path.of("build/hearth.jar");
+    // about 128 tokens of text, the user turn of the chat the server answers before its memory is read
+    private static final String CHAT_MESSAGE = String.join(" ", java.util.Collections.nCopies(9,
+            "The quick brown fox jumps over the lazy dog near the river bank."));
     private static final HttpClient HTTP = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -53,10 +57,9 @@ public final class EngineBench {
         List<String> models = args.length > 0 ? List.of(args) : List.of("bench-qwen2-q8_0", "bench-qwen2-q4_k_m");
         System.out.printf("engine bench: %d prompt tokens, %d generated, greedy, %d threads%n",
                 PROMPT_TOKENS, GENERATED_TOKENS, Runtime.getRuntime().availableProcessors());
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (String name : models) {
-            List<String> command = new ArrayList<>(List.of(java));
-            command.addAll(ENGINE_FLAGS);
+            List<String> command = new ArrayList<>(List.of(java()));
+            command.addAll(Launch.flags(true, null));
             command.addAll(List.of("-Dhearth.shared=" + System.getProperty("hearth.shared", "../shared"),
                     "-cp", System.getProperty("java.class.path"), EngineBench.class.getName(), "--one", name));
             int code = new ProcessBuilder(command).inheritIO().start().waitFor();
@@ -85,20 +88,75 @@ public final class EngineBench {
         } finally {
             script("stop", String.valueOf(port));
         }
-        long rss = statusKiB("self", "VmRSS") * 1024;
-        long peak = statusKiB("self", "VmHWM") * 1024;
-        long anon = statusKiB("self", "RssAnon") * 1024;      // JVM heap, code cache, KV cache
-        long mapped = statusKiB("self", "RssFile") * 1024;    // the mapped model file, JDK jars
         long size = Files.size(file);
-        long budget = size + engine.cacheBytes();
+        long[] memory = serverMemory(file);
+        long budget = size + Engine.load(file, Config.ENGINE_MAX_CONTEXT).cacheBytes();   // the server's context
         System.out.printf("%s (%d MiB), best of %d interleaved rounds%n", name, size >> 20, ROUNDS);
         System.out.printf("  prompt     engine %7.1f tok/s   llama-server %7.1f tok/s   ratio %.2f%n",
                 ours.promptPerSecond, server.promptPerSecond, ours.promptPerSecond / server.promptPerSecond);
         System.out.printf("  generation engine %7.1f tok/s   llama-server %7.1f tok/s   ratio %.2f (target >= 0.50)%n",
                 ours.generatedPerSecond, server.generatedPerSecond, ours.generatedPerSecond / server.generatedPerSecond);
         System.out.printf("  greedy tokens: %s%n", agreement(ours.tokens, server.tokens));
-        System.out.printf("  engine RSS %d MiB (peak %d MiB; file-backed %d, anonymous %d) vs file + KV cache %d MiB:"
-                + " %.2fx (target <= 1.10)%n", rss >> 20, peak >> 20, mapped >> 20, anon >> 20, budget >> 20, (double) rss / budget);
+        System.out.printf("  hearth serving it: RSS %d MiB (peak %d MiB; file-backed %d, anonymous %d) vs file + KV cache %d MiB:"
+                + " %.2fx (target <= 1.10)%n", memory[0] >> 20, memory[1] >> 20, memory[2] >> 20, memory[3] >> 20, budget >> 20,
+                (double) memory[0] / budget);
+    }
+
+    /**
+     * VmRSS, VmHWM, RssFile and RssAnon in bytes of build/hearth.jar serving file over stdio, as a
+     * client starts it, a few seconds after it answered one chat (the native heap is trimmed every
+     * two). Its home is a temp folder, so no config or session of the user's is read or written.
+     */
+    private static long[] serverMemory(Path file) throws IOException, InterruptedException {
+        Path home = Files.createTempDirectory("hearth-bench");
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(Launch.flags(true, null));
+        command.addAll(List.of("-Duser.home=" + home, "-jar", JAR.toString(), "--model-file", file.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().keySet().removeIf(k -> k.startsWith("HEARTH_"));
+        builder.environment().put("HOME", home.toString());
+        Process server = builder.start();
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+             var out = server.getOutputStream()) {
+            send(out, Json.obj("jsonrpc", "2.0", "id", 1L, "method", "initialize", "params", Json.obj("protocolVersion", "2025-06-18",
+                    "capabilities", Json.obj(), "clientInfo", Json.obj("name", "engine-bench", "version", "1"))));
+            awaitResponse(in, 1L);
+            send(out, Json.obj("jsonrpc", "2.0", "method", "notifications/initialized"));
+            send(out, Json.obj("jsonrpc", "2.0", "id", 2L, "method", "tools/call", "params", Json.obj("name", "chat",
+                    "arguments", Json.obj("message", CHAT_MESSAGE, "max_tokens", (long) GENERATED_TOKENS, "temperature", 0L))));
+            Map<String, Object> answer = awaitResponse(in, 2L);
+            if (!(answer.get("result") instanceof Map<?, ?> result) || Boolean.TRUE.equals(result.get("isError"))) {
+                throw new IllegalStateException("hearth --model-file " + file + " did not answer the chat: " + Json.write(answer));
+            }
+            Thread.sleep(3000);
+            String pid = String.valueOf(server.pid());
+            return new long[] {statusKiB(pid, "VmRSS") * 1024, statusKiB(pid, "VmHWM") * 1024,
+                statusKiB(pid, "RssFile") * 1024, statusKiB(pid, "RssAnon") * 1024};
+        } finally {
+            server.destroy();
+            server.waitFor();
+            try (var files = Files.walk(home)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private static void send(java.io.OutputStream out, Map<String, Object> message) throws IOException {
+        out.write((Json.write(message) + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** The response with this id; notifications (progress, logs) before it are skipped. */
+    private static Map<String, Object> awaitResponse(java.io.BufferedReader in, long id) throws IOException {
+        for (String line; (line = in.readLine()) != null; ) {
+            Map<String, Object> message = Json.parseObject(line);
+            if (Long.valueOf(id).equals(message.get("id"))) return message;
+        }
+        throw new IllegalStateException("hearth --model-file closed its stdout before answering request " + id);
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** The faster of two runs, prompt and generation each (greedy: both give the same tokens). */
