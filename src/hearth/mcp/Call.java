@@ -20,6 +20,7 @@ public final class Call {
     private final List<Runnable> cancelHooks = new CopyOnWriteArrayList<>();
     private volatile boolean cancelled;
     private volatile boolean finished;
+    private boolean committed;               // guarded by this: see commit
     private volatile Thread thread;
     private double lastProgress = Double.NEGATIVE_INFINITY;
 
@@ -60,6 +61,18 @@ public final class Call {
         return cancelled;
     }
 
+    /**
+     * Ends the part of the call a cancel can stop: false when the client has cancelled already;
+     * after true, a cancel is ignored and the response goes out. A handler calls it just before a
+     * change the client must hear of (a session turn written to disk) and makes it only on true,
+     * so a cancel that arrives after the model answered cannot leave a turn the client never saw.
+     */
+    public synchronized boolean commit() {
+        if (cancelled) return false;
+        committed = true;
+        return true;
+    }
+
     /** Runs `hook` when the client cancels (at once if it already has): abort a backend request, stop a generation. */
     public void onCancel(Runnable hook) {
         cancelHooks.add(hook);
@@ -72,8 +85,10 @@ public final class Call {
     }
 
     void cancel() {
-        if (cancelled || finished) return;
-        cancelled = true;
+        synchronized (this) {
+            if (cancelled || finished || committed) return;
+            cancelled = true;
+        }
         for (Runnable hook : cancelHooks) {
             try {
                 hook.run();

@@ -20,7 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 
 // chat with a session_id: the stored turns (the newest that fit MAX_SESSION_HISTORY_CHARS) go to
-// the model before the new message, and the turn is on disk before the answer goes back. Also the
+// the model before the new message, and the turn is on disk before the answer goes back; a turn
+// the client cancelled, even after the model answered, is not kept (Call.commit). Also the
 // hearth://sessions/{id} resources. Files, locks and limits are SessionStore's.
 final class SessionChat {
     static final String URI_PREFIX = "hearth://sessions/";
@@ -54,6 +55,7 @@ final class SessionChat {
             int sent = history(session.turns(), Config.MAX_SESSION_HISTORY_CHARS - message.length(), messages);
             messages.add(Json.obj("role", "user", "content", message));
             ChatReply reply = ChatTools.run(backend, ChatTools.request(args, config, messages), call.wantsProgress(), call);
+            if (!call.commit()) throw new InterruptedException("cancelled after the model answered; the turn was not saved");
             Turn turn = session.append(reply.model(), system, message, reply.content());
             return answer(reply, backend.kind(), show, turn, sent, note, id);
         }

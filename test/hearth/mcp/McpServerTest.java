@@ -6,6 +6,7 @@ import hearth.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,10 @@ import org.junit.jupiter.api.Test;
 class McpServerTest {
     private final CountDownLatch blockStarted = new CountDownLatch(1);
     private final CountDownLatch blockInterrupted = new CountDownLatch(1);
+    private final CountDownLatch commitStarted = new CountDownLatch(1);
+    private final CountDownLatch commitGo = new CountDownLatch(1);
+    private final BlockingQueue<Boolean> commitResult = new LinkedBlockingQueue<>();
+    private volatile boolean commitFirst;              // the commit tool commits before it waits, not after
     private final LinkedBlockingQueue<Map<String, Object>> out = new LinkedBlockingQueue<>();
     private final Session session = new Session();
     private final McpServer server = new McpServer(tools(), List.of(), List.of(
@@ -114,6 +119,34 @@ class McpServerTest {
     }
 
     @Test
+    void cancel_beforeCommit_makesCommitFalseAndSendsNoResponse() throws Exception {
+        initialize("2025-11-25");
+        take();
+        server.accept(req(7, "tools/call", Json.obj("name", "commit")), session, out::add);
+        assertTrue(commitStarted.await(5, TimeUnit.SECONDS));
+        server.accept(Json.obj("jsonrpc", "2.0", "method", "notifications/cancelled", "params", Json.obj("requestId", 7L)), session, out::add);
+        commitGo.countDown();                            // the "model" has answered; the handler now asks to commit
+        assertEquals(Boolean.FALSE, commitResult.poll(5, TimeUnit.SECONDS));
+        server.accept(req(8, "ping", Json.obj()), session, out::add);
+        assertEquals(8L, take().get("id"), "a request cancelled before its commit must get no response");
+    }
+
+    @Test
+    void cancel_afterCommit_isIgnoredAndTheResponseGoesOut() throws Exception {
+        initialize("2025-11-25");
+        take();
+        commitFirst = true;
+        server.accept(req(7, "tools/call", Json.obj("name", "commit")), session, out::add);
+        assertTrue(commitStarted.await(5, TimeUnit.SECONDS));
+        assertEquals(Boolean.TRUE, commitResult.poll(5, TimeUnit.SECONDS));
+        server.accept(Json.obj("jsonrpc", "2.0", "method", "notifications/cancelled", "params", Json.obj("requestId", 7L)), session, out::add);
+        commitGo.countDown();
+        var response = take();
+        assertEquals(7L, response.get("id"), "a request cancelled after its commit must still answer, got " + response);
+        assertEquals("committed", ((Map<?, ?>) ((List<?>) result(response).get("content")).get(0)).get("text"));
+    }
+
+    @Test
     void progress_isSentOnlyRisingAndOnlyWithAToken() throws Exception {
         initialize("2025-11-25");
         take();
@@ -134,7 +167,7 @@ class McpServerTest {
         assertEquals(-32602L, errorCode(take()));
         server.accept(req(3, "tools/list", Json.obj()), session, out::add);
         var result = result(take());
-        assertEquals(4, ((List<?>) result.get("tools")).size());
+        assertEquals(5, ((List<?>) result.get("tools")).size());
         assertFalse(result.containsKey("nextCursor"));
     }
 
@@ -204,6 +237,22 @@ class McpServerTest {
                         throw e;
                     }
                     return ToolResult.text("never");
+                }),
+                new Tool("commit", null, "commit before or after a cancel", "{\"type\": \"object\"}", null, null, (args, call) -> {
+                    if (commitFirst) commitResult.add(call.commit());
+                    commitStarted.countDown();
+                    boolean interrupted = false;
+                    while (true) {                        // an answer that has arrived: a cancel no longer stops it
+                        try {
+                            commitGo.await();
+                            break;
+                        } catch (InterruptedException e) {
+                            interrupted = true;
+                        }
+                    }
+                    if (!commitFirst) commitResult.add(call.commit());
+                    if (interrupted) Thread.currentThread().interrupt();
+                    return ToolResult.text("committed");
                 }),
                 new Tool("progress", null, "send progress", "{\"type\": \"object\"}", null, null, (args, call) -> {
                     call.progress(1, 3.0, "one");
