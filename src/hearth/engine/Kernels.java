@@ -272,7 +272,6 @@ class Kernels {
      * total less the mins' total.
      */
     float dotQ4_K(byte[] b, int off, Input x, int n, boolean grouped) {
-        byte[] q = x.quants;
         int[] s = x.sums;
         float acc = 0;
         float accMin = 0;
@@ -285,16 +284,8 @@ class Kernels {
             int sum = 0;
             int mins = 0;
             for (int c = 0; c < 4; c++) {                 // 32 bytes: low nibbles are sub-block 2c, high ones 2c + 1
-                int lo = 0;
-                int hi = 0;
-                int y = blk * 256 + 64 * c;
-                for (int i = 0; i < 32; i++) {
-                    int v = b[p + 16 + 32 * c + i] & 0xff;
-                    lo += (v & 0xf) * q[y + i];
-                    hi += (v >>> 4) * q[y + 32 + i];
-                }
+                int chunk = dotQ4_KChunk(b, p + 16 + 32 * c, x, blk * 256 + 64 * c, sc[2 * c], sc[2 * c + 1]);
                 int g = blk * 16 + 4 * c;
-                int chunk = sc[2 * c] * lo + sc[2 * c + 1] * hi;
                 int chunkMins = mn[2 * c] * (s[g] + s[g + 1]) + mn[2 * c + 1] * (s[g + 2] + s[g + 3]);
                 if (grouped) {
                     acc = Math.fma((float) chunk, d, acc);
@@ -310,6 +301,19 @@ class Kernels {
             }
         }
         return acc - accMin;
+    }
+
+    /** scaleLo x (the low nibbles of the 32 bytes at q · x[y, y+32)) + scaleHi x (their high nibbles · x[y+32, y+64)). */
+    int dotQ4_KChunk(byte[] b, int q, Input x, int y, int scaleLo, int scaleHi) {
+        byte[] xq = x.quants;
+        int lo = 0;
+        int hi = 0;
+        for (int i = 0; i < 32; i++) {
+            int v = b[q + i] & 0xff;
+            lo += (v & 0xf) * xq[y + i];
+            hi += (v >>> 4) * xq[y + 32 + i];
+        }
+        return scaleLo * lo + scaleHi * hi;
     }
 
     /** Q6_K against Q8_K in ggml's AVX2 lane order; the -32 offset is taken off per lane via bsums. */

@@ -18,13 +18,15 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
-// Three rules keep C2 (JDK 17) compiling every operation to a vector instruction; broken, a kernel
-// falls back to Java objects and runs slower than the scalar one: one shape (256 bits) for every
-// species, since a second vector class of an element type makes C2's calls on it virtual; no LSHR
-// on short lanes (ASHR and a mask instead); and no helper methods taking or returning vectors
-// (C2 stops inlining them once several kernels are hot). So each kernel spells out the step that
-// turns a short vector of product pairs into int lanes of four: int lane L = shorts 2L and 2L+1,
-// elements 4L..4L+3.
+// Four rules keep C2 (JDK 17) compiling every operation to a vector instruction; broken, a kernel
+// falls back to Java objects (JFR shows gigabytes of Int256Vector and int[]) and runs slower than
+// the scalar one: one shape (256 bits) for every species, since a second vector class of an
+// element type makes C2's calls on it virtual; no LSHR on short lanes (ASHR and a mask instead);
+// no helper methods taking or returning vectors (C2 stops inlining them once several kernels are
+// hot); and no vector that one branch updates and another does not (the merge boxes it): such a
+// kernel keeps its vectors in a method that returns an int, as dotQ4_KChunk. So each kernel spells
+// out the step that turns a short vector of product pairs into int lanes of four: int lane L =
+// shorts 2L and 2L+1, elements 4L..4L+3.
 final class VectorKernels extends Kernels {
     private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;     // 32 weight bytes, read as 16 shorts
     private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;   // 16 activation shorts
@@ -103,46 +105,16 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    float dotQ4_K(byte[] b, int off, Input x, int n, boolean grouped) {
+    int dotQ4_KChunk(byte[] b, int q, Input x, int y, int scaleLo, int scaleHi) {
         short[] xp = x.pairs;
-        int[] s = x.sums;
-        float acc = 0;
-        float accMin = 0;
-        for (int blk = 0; blk < n / 256; blk++) {
-            int p = off + blk * 144;
-            scalesK4(b, p + 4, sc, mn);
-            float yd = x.scales[blk];
-            float d = Float16.toFloat(getShort(b, p)) * yd;
-            float dmin = Float16.toFloat(getShort(b, p + 2)) * yd;
-            int sum = 0;
-            int mins = 0;
-            for (int j = 0; j < 4; j++) {
-                ShortVector v = ByteVector.fromArray(B32, b, p + 16 + 32 * j).reinterpretAsShorts();
-                int y = blk * 256 + 64 * j;                          // low nibbles: elements y.., high: y+32..
-                IntVector lo = v.and((short) 0xf).mul(ShortVector.fromArray(S16, xp, y))
-                        .add(v.lanewise(ASHR, 8).and((short) 0xf).mul(ShortVector.fromArray(S16, xp, y + 16))).reinterpretAsInts();
-                IntVector hi = v.lanewise(ASHR, 4).and((short) 0xf).mul(ShortVector.fromArray(S16, xp, y + 32))
-                        .add(v.lanewise(ASHR, 12).and((short) 0xf).mul(ShortVector.fromArray(S16, xp, y + 48))).reinterpretAsInts();
-                lo = lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16));
-                hi = hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16));
-                // each 64 elements reduced to an int at once: a vector kept across the branch below would be boxed
-                int chunk = lo.mul(sc[2 * j]).add(hi.mul(sc[2 * j + 1])).reduceLanes(ADD);
-                int g = blk * 16 + 4 * j;
-                int chunkMins = mn[2 * j] * (s[g] + s[g + 1]) + mn[2 * j + 1] * (s[g + 2] + s[g + 3]);
-                if (grouped) {                                       // see Kernels.dotQ4_K
-                    acc = Math.fma((float) chunk, d, acc);
-                    accMin = Math.fma((float) chunkMins, dmin, accMin);
-                } else {
-                    sum += chunk;
-                    mins += chunkMins;
-                }
-            }
-            if (!grouped) {
-                acc = Math.fma((float) sum, d, acc);
-                accMin = Math.fma((float) mins, dmin, accMin);
-            }
-        }
-        return acc - accMin;
+        ShortVector v = ByteVector.fromArray(B32, b, q).reinterpretAsShorts();
+        IntVector lo = v.and((short) 0xf).mul(ShortVector.fromArray(S16, xp, y))
+                .add(v.lanewise(ASHR, 8).and((short) 0xf).mul(ShortVector.fromArray(S16, xp, y + 16))).reinterpretAsInts();
+        IntVector hi = v.lanewise(ASHR, 4).and((short) 0xf).mul(ShortVector.fromArray(S16, xp, y + 32))
+                .add(v.lanewise(ASHR, 12).and((short) 0xf).mul(ShortVector.fromArray(S16, xp, y + 48))).reinterpretAsInts();
+        lo = lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16));
+        hi = hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16));
+        return lo.mul(scaleLo).add(hi.mul(scaleHi)).reduceLanes(ADD);       // an int, not a vector: see the rules above
     }
 
     @Override
