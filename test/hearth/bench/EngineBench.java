@@ -46,7 +46,7 @@ public final class EngineBench {
     private static final HttpClient HTTP = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private record Speed(double promptPerSecond, double generatedPerSecond, int[] tokens) {
+    private record Speed(double promptPerSecond, double generatedPerSecond, int[] tokens, double allocatedPerToken) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -97,6 +97,7 @@ public final class EngineBench {
         System.out.printf("  generation engine %7.1f tok/s   llama-server %7.1f tok/s   ratio %.2f (target >= 0.50)%n",
                 ours.generatedPerSecond, server.generatedPerSecond, ours.generatedPerSecond / server.generatedPerSecond);
         System.out.printf("  greedy tokens: %s%n", agreement(ours.tokens, server.tokens));
+        System.out.printf("  engine allocates %.1f MB per token (a few: activations; tens: boxed vector code)%n", ours.allocatedPerToken / 1e6);
         System.out.printf("  hearth serving it: RSS %d MiB (peak %d MiB; file-backed %d, anonymous %d) vs file + KV cache %d MiB:"
                 + " %.2fx (target <= 1.10)%n", memory[0] >> 20, memory[1] >> 20, memory[2] >> 20, memory[3] >> 20, budget >> 20,
                 (double) memory[0] / budget);
@@ -163,19 +164,34 @@ public final class EngineBench {
     private static Speed best(Speed a, Speed b) {
         if (a == null) return b;
         return new Speed(Math.max(a.promptPerSecond, b.promptPerSecond),
-                Math.max(a.generatedPerSecond, b.generatedPerSecond), b.tokens);
+                Math.max(a.generatedPerSecond, b.generatedPerSecond), b.tokens, Math.min(a.allocatedPerToken, b.allocatedPerToken));
     }
 
     private static Speed engineSpeed(Engine engine, int[] prompt) {
+        long allocated = engineAllocatedBytes();
         Engine.Result r = engine.generate(prompt, Engine.Sampling.greedy(), GENERATED_TOKENS, t -> { }, () -> false);
+        double perToken = (engineAllocatedBytes() - allocated) / (double) (r.promptTokens() + r.completionTokens());
         return new Speed(r.promptTokens() * 1000.0 / Math.max(1, r.promptMillis()),
-                r.completionTokens() * 1000.0 / Math.max(1, r.generationMillis()), r.tokens());
+                r.completionTokens() * 1000.0 / Math.max(1, r.generationMillis()), r.tokens(), perToken);
+    }
+
+    /**
+     * Bytes the engine's threads (this one and its workers) have allocated so far. A few MB per
+     * token is its activations; tens of MB mean C2 boxed the vector kernels (see VectorKernels).
+     */
+    private static long engineAllocatedBytes() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = threads.getCurrentThreadAllocatedBytes();
+        for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith("hearth-engine-")) sum += threads.getThreadAllocatedBytes(info.getThreadId());
+        }
+        return sum;
     }
 
     /** llama-server's own timings for the same request. */
     private static Speed serverSpeed(String base, int[] prompt) throws IOException, InterruptedException {
         String body = complete(base, prompt, GENERATED_TOKENS);
-        return new Speed(number(body, "prompt_per_second"), number(body, "predicted_per_second"), tokens(body));
+        return new Speed(number(body, "prompt_per_second"), number(body, "predicted_per_second"), tokens(body), 0);
     }
 
     private static String complete(String base, int[] prompt, int predict) throws IOException, InterruptedException {
