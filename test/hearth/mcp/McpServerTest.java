@@ -111,7 +111,7 @@ class McpServerTest {
         take();
         server.accept(req(7, "tools/call", Json.obj("name", "block")), session, out::add);
         assertTrue(blockStarted.await(5, TimeUnit.SECONDS));
-        server.accept(Json.obj("jsonrpc", "2.0", "method", "notifications/cancelled", "params", Json.obj("requestId", 7L)), session, out::add);
+        cancel(7);
         assertTrue(blockInterrupted.await(5, TimeUnit.SECONDS), "the handler was not interrupted");
         server.accept(req(8, "ping", Json.obj()), session, out::add);
         var next = take();
@@ -124,7 +124,7 @@ class McpServerTest {
         take();
         server.accept(req(7, "tools/call", Json.obj("name", "commit")), session, out::add);
         assertTrue(commitStarted.await(5, TimeUnit.SECONDS));
-        server.accept(Json.obj("jsonrpc", "2.0", "method", "notifications/cancelled", "params", Json.obj("requestId", 7L)), session, out::add);
+        cancel(7);
         commitGo.countDown();                            // the "model" has answered; the handler now asks to commit
         assertEquals(Boolean.FALSE, commitResult.poll(5, TimeUnit.SECONDS));
         server.accept(req(8, "ping", Json.obj()), session, out::add);
@@ -139,7 +139,7 @@ class McpServerTest {
         server.accept(req(7, "tools/call", Json.obj("name", "commit")), session, out::add);
         assertTrue(commitStarted.await(5, TimeUnit.SECONDS));
         assertEquals(Boolean.TRUE, commitResult.poll(5, TimeUnit.SECONDS));
-        server.accept(Json.obj("jsonrpc", "2.0", "method", "notifications/cancelled", "params", Json.obj("requestId", 7L)), session, out::add);
+        cancel(7);
         commitGo.countDown();
         var response = take();
         assertEquals(7L, response.get("id"), "a request cancelled after its commit must still answer, got " + response);
@@ -270,6 +270,11 @@ class McpServerTest {
 
     private static Map<String, Object> req(long id, String method, Map<String, Object> params) {
         return Rpc.request(id, method, params);
+    }
+
+    /** The client cancels request id (notifications/cancelled). */
+    private void cancel(long id) {
+        server.accept(Json.obj("jsonrpc", "2.0", "method", "notifications/cancelled", "params", Json.obj("requestId", id)), session, out::add);
     }
 
     private Map<String, Object> take() throws InterruptedException {
