@@ -22,8 +22,10 @@ class Kernels {
     static final String VECTOR_MODULE = "jdk.incubator.vector";
 
     private final float[] accF16;                  // scratch, reused by every call: dot runs per row
-    static final int ROW_PAD = 16;                 // bytes around a loaded row: VectorKernels' Q4_0 loads reach past a block
-    private byte[] row = new byte[0];
+    static final int ROW_PAD = 16;                 // bytes around loaded rows: VectorKernels' Q4_0 loads reach past a block
+    static final int LOAD_BYTES = 16 << 10;        // rows copied at once: a 600-byte row's copy costs more to set up than to do
+    private byte[] rows = new byte[0];             // rows copied from the mapping, end to end
+    private int at = ROW_PAD;                      // where the row dot reads starts in rows
     private final int[] values = new int[32];
     final int[] sc = new int[8];                   // Q4_K scales and mins of one block
     final int[] mn = new int[8];
@@ -80,8 +82,26 @@ class Kernels {
 
     /** Copies row {@code r} of w into this instance's buffer, for {@link #dot} to read. */
     void load(Tensor w, long r) {
-        if (row.length < w.rowBytes + 2 * ROW_PAD) row = new byte[w.rowBytes + 2 * ROW_PAD];
-        w.buffer(r).get(w.offset(r), row, ROW_PAD, w.rowBytes);
+        load(w, r, 1);
+    }
+
+    /**
+     * Copies rows r, r+1, ... of w, at most {@code max} and about LOAD_BYTES of them, into this
+     * instance's buffer and selects the first for {@link #dot}; {@link #select} picks the others.
+     * Returns how many it copied.
+     */
+    int load(Tensor w, long r, int max) {
+        int count = Math.max(1, Math.min(LOAD_BYTES / w.rowBytes, Math.min(max, w.rowsInBuffer(r))));
+        int bytes = count * w.rowBytes;
+        if (rows.length < bytes + 2 * ROW_PAD) rows = new byte[bytes + 2 * ROW_PAD];
+        w.buffer(r).get(w.offset(r), rows, ROW_PAD, bytes);
+        at = ROW_PAD;
+        return count;
+    }
+
+    /** Makes the {@code i}th row of the last load the one {@link #dot} reads. */
+    void select(Tensor w, int i) {
+        at = ROW_PAD + i * w.rowBytes;
     }
 
     /** A row's bytes; {@code bytes} must hold w.rowBytes. */
@@ -96,8 +116,8 @@ class Kernels {
      * {@link #dotQ4_K}); only Q4_K sums differently then.
      */
     float dot(GgmlType type, Input x, boolean grouped) {
-        byte[] b = row;
-        int off = ROW_PAD;
+        byte[] b = rows;
+        int off = at;
         int n = x.length;
         switch (type) {
             case F32: return dotF32(b, off, x.values, n);

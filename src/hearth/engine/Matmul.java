@@ -27,12 +27,16 @@ final class Matmul {
         int grouped = x.length - x.length % 4;             // llama.cpp's repacked gemm takes tokens in fours
         workers.run(rows, MIN_ROWS_PER_CHUNK, (worker, from, to) -> {
             Kernels k = kernels[worker];
-            for (int r = from; r < to; r++) {
-                k.load(w, r);
-                for (int t = 0; t < in.length; t++) {
-                    float v = k.dot(w.type, in[t], t < grouped);
-                    out[t][r] = bias == null ? v : v + bias[r];
+            for (int r0 = from; r0 < to; ) {
+                int count = k.load(w, r0, to - r0);
+                for (int r = r0; r < r0 + count; r++) {
+                    k.select(w, r - r0);
+                    for (int t = 0; t < in.length; t++) {
+                        float v = k.dot(w.type, in[t], t < grouped);
+                        out[t][r] = bias == null ? v : v + bias[r];
+                    }
                 }
+                r0 += count;
             }
         });
     }

@@ -43,6 +43,11 @@ final class Tensor {
         return segments[(int) (row / rowsPerSegment)];
     }
 
+    /** How many rows from {@code row} on sit in the same buffer, one after another. */
+    int rowsInBuffer(long row) {
+        return rowsPerSegment - (int) (row % rowsPerSegment);
+    }
+
     /** The byte offset of row {@code row} inside {@link #buffer(long)}. */
     int offset(long row) {
         return (int) (row % rowsPerSegment) * rowBytes;

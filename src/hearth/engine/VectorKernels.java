@@ -9,7 +9,7 @@ import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
-import static jdk.incubator.vector.VectorOperators.NEG;
+import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -26,17 +26,15 @@ import jdk.incubator.vector.VectorSpecies;
 // hot); and no vector that one branch updates and another does not (the merge boxes it): such a
 // kernel keeps its vectors in a method that returns an int, as dotQ4_KChunk. So each kernel spells
 // out the step that turns a short vector of product pairs into int lanes of four: int lane L =
-// shorts 2L and 2L+1, elements 4L..4L+3.
+// shorts 2L and 2L+1, elements 4L..4L+3. Where four products fit a short, that is the low short
+// added into the high one and shifted down; Q8_0's may not, so it sign-extends both.
 final class VectorKernels extends Kernels {
     private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;     // 32 weight bytes, read as 16 shorts
     private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;   // 16 activation shorts
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;    // ggml's 8 AVX2 int lanes
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;    // and its 8 float accumulators
-    // Q5_0's fifth bits: lane k holds elements 2k (even) and 2k+1 (odd), whose bits sit in qh's
-    // low half for k < 8 and in its high half for k >= 8
-    private static final ShortVector EVEN_BITS = ShortVector.fromArray(S16,
-            new short[] {1, 4, 16, 64, 256, 1024, 4096, 16384, 1, 4, 16, 64, 256, 1024, 4096, 16384}, 0);
-    private static final ShortVector ODD_BITS = EVEN_BITS.lanewise(LSHL, 1);
+    // Q5_0's fifth bits: int lane L holds elements 4L..4L+3, whose bits are nibble L of qh
+    private static final IntVector NIBBLE_SHIFTS = IntVector.fromArray(I8, new int[] {0, 4, 8, 12, 16, 20, 24, 28}, 0);
     private static final VectorMask<Short> UPPER_SHORTS = VectorMask.fromLong(S16, 0xff00);
     private static final VectorMask<Integer> UPPER_LANES = VectorMask.fromLong(I8, 0xf0);
 
@@ -87,16 +85,20 @@ final class VectorKernels extends Kernels {
             ShortVector even = v.and((short) 0xf);
             ShortVector odd = v.lanewise(ASHR, 8).and((short) 0xf);
             if (q5) {
-                int qh = getInt(b, p + 2);
-                ShortVector h = ShortVector.broadcast(S16, (short) qh).blend((short) (qh >>> 16), UPPER_SHORTS);
-                // 16 where qh has the element's bit: a negated set bit always lands in bit 15
-                even = even.or(h.and(EVEN_BITS).lanewise(NEG).lanewise(ASHR, 11).and((short) 16));
-                odd = odd.or(h.and(ODD_BITS).lanewise(NEG).lanewise(ASHR, 11).and((short) 16));
+                // A value is its nibble + 16 x its bit - 16: take 16 off where the bit is clear. Lane
+                // L's four bits, shifted down and inverted, are multiplied into place: bits 0 and 2
+                // (elements 4L and 4L+2, the even ones) to bits 4 and 20, the shorts' 16s; 1 and 3 likewise
+                IntVector clear = IntVector.broadcast(I8, getInt(b, p + 2)).lanewise(LSHR, NIBBLE_SHIFTS).not();
+                even = even.sub(clear.and(5).mul(0x40010).and(0x100010).reinterpretAsShorts());
+                odd = odd.sub(clear.and(10).mul(0x20008).and(0x100010).reinterpretAsShorts());
+            } else {
+                even = even.sub(bias);
+                odd = odd.sub(bias);
             }
             int y = blk * 32;
-            IntVector pairs = even.sub(bias).mul(ShortVector.fromArray(S16, xp, y))
-                    .add(odd.sub(bias).mul(ShortVector.fromArray(S16, xp, y + 16))).reinterpretAsInts();
-            IntVector quads = pairs.lanewise(LSHL, 16).lanewise(ASHR, 16).add(pairs.lanewise(ASHR, 16));
+            IntVector pairs = even.mul(ShortVector.fromArray(S16, xp, y))
+                    .add(odd.mul(ShortVector.fromArray(S16, xp, y + 16))).reinterpretAsInts();
+            IntVector quads = pairs.add(pairs.lanewise(LSHL, 16)).lanewise(ASHR, 16);    // |sum| <= 4 x 16 x 128: a short
             float d = Float16.toFloat(getShort(b, p)) * x.scales[blk];
             acc = ((FloatVector) quads.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), acc);
         }
@@ -112,8 +114,8 @@ final class VectorKernels extends Kernels {
                 .add(v.lanewise(ASHR, 8).and((short) 0xf).mul(ShortVector.fromArray(S16, xp, y + 16))).reinterpretAsInts();
         IntVector hi = v.lanewise(ASHR, 4).and((short) 0xf).mul(ShortVector.fromArray(S16, xp, y + 32))
                 .add(v.lanewise(ASHR, 12).and((short) 0xf).mul(ShortVector.fromArray(S16, xp, y + 48))).reinterpretAsInts();
-        lo = lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16));
-        hi = hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16));
+        lo = lo.add(lo.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+        hi = hi.add(hi.lanewise(LSHL, 16)).lanewise(ASHR, 16);
         return lo.mul(scaleLo).add(hi.mul(scaleHi)).reduceLanes(ADD);       // an int, not a vector: see the rules above
     }
 
@@ -139,13 +141,13 @@ final class VectorKernels extends Kernels {
                     ShortVector odd = l.lanewise(ASHR, 8).and((short) 0xf).or(hl.lanewise(ASHR, 8).and((short) 3).lanewise(LSHL, 4));
                     IntVector pairs = even.mul(ShortVector.fromArray(S16, xp, y)).add(odd.mul(ShortVector.fromArray(S16, xp, y + 16)))
                             .reinterpretAsInts();
-                    IntVector quads = pairs.lanewise(LSHL, 16).lanewise(ASHR, 16).add(pairs.lanewise(ASHR, 16));
+                    IntVector quads = pairs.add(pairs.lanewise(LSHL, 16)).lanewise(ASHR, 16);   // |sum| <= 4 x 63 x 127
                     sumi = sumi.add(quads.mul(IntVector.broadcast(I8, b[sc]).blend(b[sc + 1], UPPER_LANES)));
                     even = l.lanewise(ASHR, 4).and((short) 0xf).or(hl.lanewise(ASHR, 4).and((short) 3).lanewise(LSHL, 4));
                     odd = l.lanewise(ASHR, 12).and((short) 0xf).or(hl.lanewise(ASHR, 12).and((short) 3).lanewise(LSHL, 4));
                     pairs = even.mul(ShortVector.fromArray(S16, xp, y + 64)).add(odd.mul(ShortVector.fromArray(S16, xp, y + 80)))
                             .reinterpretAsInts();
-                    quads = pairs.lanewise(LSHL, 16).lanewise(ASHR, 16).add(pairs.lanewise(ASHR, 16));
+                    quads = pairs.add(pairs.lanewise(LSHL, 16)).lanewise(ASHR, 16);
                     sumi = sumi.add(quads.mul(IntVector.broadcast(I8, b[sc + 4]).blend(b[sc + 5], UPPER_LANES)));
                 }
             }

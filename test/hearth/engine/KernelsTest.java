@@ -61,16 +61,49 @@ class KernelsTest {
                 Random random = new Random(seed);
                 Tensor w = randomTensor(type, scaleOffsets[i], random);
                 Input in = randomInput(type, random, seed % 5 == 0);
-                for (int r = 0; r < ROWS; r++) {
-                    scalar.load(w, r);
-                    vector.load(w, r);
-                    for (boolean grouped : new boolean[] {false, true}) {
-                        float expected = scalar.dot(type, in, grouped);
-                        float actual = vector.dot(type, in, grouped);
-                        assertTrue(Float.compare(expected, actual) == 0, type + (grouped ? " grouped" : "") + " seed " + seed
-                                + " row " + r + ": scalar " + expected + ", vector " + actual);
+                assertSameSums(scalar, vector, type, w, in, "seed " + seed);
+            }
+        }
+    }
+
+    /**
+     * Every weight and every activation at its largest magnitude, so each lane holds the largest
+     * sum it can: the vector kernels add four products in a short where they fit (all but Q8_0).
+     */
+    @Test
+    void vectorKernels_atTheLargestSums_equalScalar() {
+        Kernels vector = Kernels.create(8);
+        Kernels scalar = new Kernels(8);
+        int[][] scaleOffsets = {{0}, {0}, {0}, {0}, {0, 2}, {208}};
+        GgmlType[] types = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.IQ4_NL, GgmlType.Q4_K, GgmlType.Q6_K};
+        for (int i = 0; i < types.length; i++) {
+            for (int fill : new int[] {0x00, 0xff, 0x80, 0x7f}) {
+                for (float value : new float[] {1f, -1f}) {
+                    byte[] bytes = new byte[(int) types[i].bytes(COLUMNS) * ROWS];
+                    java.util.Arrays.fill(bytes, (byte) fill);
+                    ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+                    for (int p = 0; p < bytes.length; p += types[i].blockBytes) {
+                        for (int off : scaleOffsets[i]) buffer.putShort(p + off, Float16.fromFloat(0.01f));
                     }
+                    Tensor w = new Tensor("w", types[i], new long[] {COLUMNS, ROWS}, new ByteBuffer[] {buffer}, ROWS);
+                    float[] x = new float[COLUMNS];
+                    java.util.Arrays.fill(x, value);
+                    Input in = Input.of(Input.kindFor(types[i]), x, 0, COLUMNS);
+                    assertSameSums(scalar, vector, types[i], w, in, "bytes 0x" + Integer.toHexString(fill) + ", x " + value);
                 }
+            }
+        }
+    }
+
+    private static void assertSameSums(Kernels scalar, Kernels vector, GgmlType type, Tensor w, Input in, String what) {
+        for (int r = 0; r < ROWS; r++) {
+            scalar.load(w, r);
+            vector.load(w, r);
+            for (boolean grouped : new boolean[] {false, true}) {
+                float expected = scalar.dot(type, in, grouped);
+                float actual = vector.dot(type, in, grouped);
+                assertTrue(Float.compare(expected, actual) == 0, type + (grouped ? " grouped" : "") + " " + what
+                        + " row " + r + ": scalar " + expected + ", vector " + actual);
             }
         }
     }
