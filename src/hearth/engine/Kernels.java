@@ -24,7 +24,7 @@ class Kernels {
     private final float[] accF16;                  // scratch, reused by every call: dot runs per row
     static final int ROW_PAD = 16;                 // bytes around loaded rows: VectorKernels' Q4_0 loads reach past a block
     static final int LOAD_BYTES = 16 << 10;        // rows copied at once: a 600-byte row's copy costs more to set up than to do
-    private byte[] rows = new byte[0];             // rows copied from the mapping, end to end
+    byte[] rows = new byte[0];                     // rows copied from the mapping, end to end
     private int at = ROW_PAD;                      // where the row dot reads starts in rows
     private final int[] values = new int[32];
     final int[] sc = new int[8];                   // Q4_K scales and mins of one block
@@ -129,6 +129,18 @@ class Kernels {
             case Q6_K: return dotQ6_K(b, off, x, n);
             default: throw new EngineException("no kernel for " + type);
         }
+    }
+
+    /**
+     * Rows i and i + 1 of the last load dotted with x, into out[0] and out[1]: the same sums as
+     * two {@link #dot} calls, which VectorKernels computes in one pass for the types whose rows
+     * are short (those with 32-element blocks), sharing x's loads and each call's fixed cost.
+     */
+    void dot2(Tensor w, int i, Input x, boolean grouped, float[] out) {
+        select(w, i);
+        out[0] = dot(w.type, x, grouped);
+        select(w, i + 1);
+        out[1] = dot(w.type, x, grouped);
     }
 
     float dotF32(byte[] b, int off, float[] x, int n) {
