@@ -24,10 +24,10 @@ final class Attention {
      * out[outOff, +valueDim) = softmax(q·K[0..last] * scale) · V[0..last] for one head.
      * Keys and values are F16 bits: position p's head lives at p*stride + headOff.
      */
-    void oneChunk(float[] q, int qOff, short[] k, short[] v, int stride, int headOff, int headDim, int valueDim,
+    void oneChunk(Kernels kernels, float[] q, int qOff, short[] k, short[] v, int stride, int headOff, int headDim, int valueDim,
                   int last, float scale, float[] out, int outOff) {
         float[] acc = new float[valueDim];
-        float[] ms = chunk(query(q, qOff, headDim), k, v, stride, headOff, headDim, valueDim, 0, last, scale, acc);
+        float[] ms = chunk(kernels, query(q, qOff, headDim), k, v, stride, headOff, headDim, valueDim, 0, last, scale, acc);
         float inv = ms[1] == 0 ? 0 : 1.0f / ms[1];
         for (int d = 0; d < valueDim; d++) out[outOff + d] = acc[d] * inv;
     }
@@ -38,7 +38,7 @@ final class Attention {
      * masked), cut into {@code parts} equal ranges, one per thread, each attended on its own; then
      * the parts' maxima, sums and outputs merged in order (ggml_flash_attn_ext_reduce_partials).
      */
-    void split(float[] q, int qOff, short[] k, short[] v, int stride, int headOff, int headDim, int valueDim,
+    void split(Kernels kernels, float[] q, int qOff, short[] k, short[] v, int stride, int headOff, int headDim, int valueDim,
                int last, int cells, int parts, float scale, float[] out, int outOff) {
         float[] qh = query(q, qOff, headDim);
         int size = (cells + parts - 1) / parts;
@@ -48,7 +48,7 @@ final class Attention {
         float sum = 0;
         for (int from = 0; from < cells && from <= last; from += size) {
             java.util.Arrays.fill(acc, 0f);
-            float[] ms = chunk(qh, k, v, stride, headOff, headDim, valueDim, from, Math.min(last, from + size - 1), scale, acc);
+            float[] ms = chunk(kernels, qh, k, v, stride, headOff, headDim, valueDim, from, Math.min(last, from + size - 1), scale, acc);
             if (ms[1] == 0) continue;
             float newMax = Math.max(max, ms[0]);
             float keep = Libm.expf(max - newMax);
@@ -68,8 +68,9 @@ final class Attention {
     }
 
     /** Online softmax over positions from..last into acc (F16 values, VKQ16); returns {max, sum}. */
-    private float[] chunk(float[] qh, short[] k, short[] v, int stride, int headOff, int headDim, int valueDim,
+    private float[] chunk(Kernels kernels, float[] qh, short[] k, short[] v, int stride, int headOff, int headDim, int valueDim,
                           int from, int last, float scale, float[] acc) {
+        if (kernels.splitsHalves(headDim, valueDim)) return chunkSplit(kernels, qh, k, v, stride, headOff, headDim, valueDim, from, last, scale, acc);
         float[] regs = new float[4 * lanes];
         float m = Float.NEGATIVE_INFINITY;
         float sum = 0;
@@ -89,6 +90,37 @@ final class Attention {
             for (int d = 0; d < valueDim; d++) acc[d] = Float16.round(Math.fma(Float16.toFloat(v[base + d]), vs, acc[d]));
             sum = Math.fma(sum, ms, vs);
         }
+        return new float[] {m, sum};
+    }
+
+    /**
+     * chunk with the query and the accumulator in the order Kernels.dotHalves and madHalves take
+     * (see Kernels.splitIndex): the same sums, element for element and lane for lane.
+     */
+    private static float[] chunkSplit(Kernels kernels, float[] qh, short[] k, short[] v, int stride, int headOff, int headDim,
+                                      int valueDim, int from, int last, float scale, float[] acc) {
+        float[] qs = new float[headDim];
+        for (int j = 0; j < headDim; j++) qs[j] = qh[Kernels.splitIndex(j)];
+        float[] accs = new float[valueDim];
+        float m = Float.NEGATIVE_INFINITY;
+        float sum = 0;
+        for (int p = from; p <= last; p++) {
+            int base = p * stride + headOff;
+            float s = kernels.dotHalves(k, base, qs, headDim) * scale;
+            float ms = 1.0f;
+            float vs = 1.0f;
+            if (s > m) {
+                float old = m;
+                m = s;
+                ms = Libm.expf(old - m);
+                for (int d = 0; d < valueDim; d++) accs[d] = Float16.round(accs[d] * ms);
+            } else {
+                vs = Libm.expf(s - m);
+            }
+            kernels.madHalves(v, base, vs, accs, valueDim);
+            sum = Math.fma(sum, ms, vs);
+        }
+        for (int j = 0; j < valueDim; j++) acc[Kernels.splitIndex(j)] = accs[j];
         return new float[] {m, sum};
     }
 

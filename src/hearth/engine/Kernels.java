@@ -143,6 +143,44 @@ class Kernels {
         out[1] = dot(w.type, x, grouped);
     }
 
+    /**
+     * Whether {@link #dotHalves} and {@link #madHalves} are worth using for these head sizes. The
+     * scalar kernels say no: Attention's own loops are the same sums in the natural order.
+     */
+    boolean splitsHalves(int headDim, int valueDim) {
+        return false;
+    }
+
+    /**
+     * Where position j of a split vector comes from: a vector of halves loaded as ints holds, per
+     * 16, the even-indexed ones in its low halves and the odd-indexed ones in its high halves, so
+     * each 16 splits into its 8 even elements, then its 8 odd ones.
+     */
+    static int splitIndex(int j) {
+        int r = j & 15;
+        return (j & ~15) + (r < 8 ? 2 * r : 2 * (r - 8) + 1);
+    }
+
+    /**
+     * ggml_vec_dot_f16 (n a multiple of 4 x lanes) of the F16 row k[base, +n) and q given in split
+     * order: the same registers, lanes and reduction as Attention's dotF16.
+     */
+    float dotHalves(short[] k, int base, float[] q, int n) {
+        float[] regs = accF16;
+        Arrays.fill(regs, 0);
+        for (int j = 0; j < n; j++) {
+            int e = splitIndex(j);
+            int r = e % regs.length;                           // 4 registers of {@code lanes} over each 4 x lanes elements
+            regs[r] = Math.fma(Float16.toFloat(k[base + e]), q[j], regs[r]);
+        }
+        return reduce(regs, lanes);
+    }
+
+    /** acc (split order) = F16(acc + v[base, +n) x s), each value rounded as ggml_vec_mad_f16 rounds it. */
+    void madHalves(short[] v, int base, float s, float[] acc, int n) {
+        for (int j = 0; j < n; j++) acc[j] = Float16.round(Math.fma(Float16.toFloat(v[base + splitIndex(j)]), s, acc[j]));
+    }
+
     float dotF32(byte[] b, int off, float[] x, int n) {
         float sum = 0;
         for (int i = 0; i < n; i++) sum = Math.fma(getFloat(b, off + 4 * i), x[i], sum);

@@ -53,6 +53,11 @@ final class Matmul {
         });
     }
 
+    /** Worker {@code worker}'s kernels, for other work that runs in {@link #parallel}. */
+    Kernels kernels(int worker) {
+        return kernels[worker];
+    }
+
     /** The number of threads the work is split across (ggml's n_threads). */
     int threads() {
         return kernels.length;

@@ -134,6 +134,7 @@ final class Transformer {
         // Its default thread count is the physical cores, ours the JVM's processors: the same without SMT.
         int cells = n > 1 ? 0 : Math.max(Attention.CELL_PAD, (pos0 + Attention.CELL_PAD) / Attention.CELL_PAD * Attention.CELL_PAD);
         matmul.parallel(n * m.heads, 1, (worker, from, to) -> {
+            Kernels kernels = matmul.kernels(worker);
             for (int i = from; i < to; i++) {
                 int t = i / m.heads;
                 int h = i % m.heads;
@@ -142,10 +143,10 @@ final class Transformer {
                     attention.tiled(q[t], h * m.headDim, kc, vc, kvDim, kh * m.headDim, m.headDim, m.valueDim,
                             pos0 + t, scale, att[t], h * m.valueDim);
                 } else if (cells >= Attention.SPLIT_CELLS) {
-                    attention.split(q[t], h * m.headDim, kc, vc, kvDim, kh * m.headDim, m.headDim, m.valueDim,
+                    attention.split(kernels, q[t], h * m.headDim, kc, vc, kvDim, kh * m.headDim, m.headDim, m.valueDim,
                             pos0 + t, cells, matmul.threads(), scale, att[t], h * m.valueDim);
                 } else {
-                    attention.oneChunk(q[t], h * m.headDim, kc, vc, kvDim, kh * m.headDim, m.headDim, m.valueDim,
+                    attention.oneChunk(kernels, q[t], h * m.headDim, kc, vc, kvDim, kh * m.headDim, m.headDim, m.valueDim,
                             pos0 + t, scale, att[t], h * m.valueDim);
                 }
             }

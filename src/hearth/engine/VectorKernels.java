@@ -6,10 +6,13 @@
 package hearth.engine;
 
 import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.LT;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -39,6 +42,7 @@ final class VectorKernels extends Kernels {
     private static final VectorMask<Integer> UPPER_LANES = VectorMask.fromLong(I8, 0xf0);
 
     private final float[] lanes8 = new float[8];
+    private final float[] splitSums = new float[8];
     private final int[] offsets = new int[8];
 
     VectorKernels(int lanes) {
@@ -155,6 +159,115 @@ final class VectorKernels extends Kernels {
         lo = lo.add(lo.lanewise(LSHL, 16)).lanewise(ASHR, 16);
         hi = hi.add(hi.lanewise(LSHL, 16)).lanewise(ASHR, 16);
         return lo.mul(scaleLo).add(hi.mul(scaleHi)).reduceLanes(ADD);       // an int, not a vector: see the rules above
+    }
+
+    @Override
+    boolean splitsHalves(int headDim, int valueDim) {
+        return headDim % (4 * lanes) == 0 && valueDim % 16 == 0;
+    }
+
+    // A half to a float, exactly: its magnitude bits moved up to a float's, times 2^112, which
+    // rebiases the exponent (subnormal halves included); then the sign; exponent 31 is infinity or NaN.
+    // Spelled out for both halves of an int lane, here and in madHalves (see the rules above).
+
+    @Override
+    float dotHalves(short[] k, int base, float[] q, int n) {
+        return lanes == 8 ? dotHalves8(k, base, q, n) : dotHalves16(k, base, q, n);
+    }
+
+    /**
+     * AVX-512's four registers of 16 lanes: register j takes elements 16j..16j+15 of every 64, so
+     * each 16-element group is one register, its even lanes in low and its odd ones in high. The
+     * groups rotate through four pairs of accumulators; register 0 is the pair four groups back.
+     */
+    private float dotHalves16(short[] k, int base, float[] q, int n) {
+        FloatVector low0 = FloatVector.zero(F8), high0 = FloatVector.zero(F8);    // the group just read
+        FloatVector low1 = FloatVector.zero(F8), high1 = FloatVector.zero(F8);
+        FloatVector low2 = FloatVector.zero(F8), high2 = FloatVector.zero(F8);
+        FloatVector low3 = FloatVector.zero(F8), high3 = FloatVector.zero(F8);    // three groups before it
+        for (int i = 0; i < n; i += 16) {
+            IntVector h = ShortVector.fromArray(S16, k, base + i).reinterpretAsInts();
+            IntVector lo = h.and(0xffff);
+            IntVector mag = lo.and(0x7fff).lanewise(LSHL, 13);
+            IntVector bits = mag.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(lo.and(0x8000).lanewise(LSHL, 16));
+            bits = bits.blend(mag.or(0x70000000).or(lo.and(0x8000).lanewise(LSHL, 16)), mag.compare(GE, 0x0f800000));
+            FloatVector even = bits.reinterpretAsFloats().fma(FloatVector.fromArray(F8, q, i), low3);
+            IntVector hi = h.lanewise(LSHR, 16);
+            mag = hi.and(0x7fff).lanewise(LSHL, 13);
+            bits = mag.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(hi.and(0x8000).lanewise(LSHL, 16));
+            bits = bits.blend(mag.or(0x70000000).or(hi.and(0x8000).lanewise(LSHL, 16)), mag.compare(GE, 0x0f800000));
+            FloatVector odd = bits.reinterpretAsFloats().fma(FloatVector.fromArray(F8, q, i + 8), high3);
+            low3 = low2;
+            high3 = high2;
+            low2 = low1;
+            high2 = high1;
+            low1 = low0;
+            high1 = high0;
+            low0 = even;
+            high0 = odd;
+        }
+        // registers 0-3 are now pairs 3, 2, 1, 0: ggml adds 2 into 0 and 3 into 1, then 1 into 0,
+        // then reduces 0's 16 lanes by halves, the first halving giving lanes 2m, 2m+1 = low and
+        // high m + m+4
+        low3.add(low1).add(low2.add(low0)).intoArray(lanes8, 0);
+        high3.add(high1).add(high2.add(high0)).intoArray(splitSums, 0);
+        return reduceSplit(lanes8, splitSums);
+    }
+
+    private float dotHalves8(short[] k, int base, float[] q, int n) {
+        FloatVector lowA = FloatVector.zero(F8), highA = FloatVector.zero(F8);    // the 16-element group being read
+        FloatVector lowB = FloatVector.zero(F8), highB = FloatVector.zero(F8);    // the one before it
+        for (int i = 0; i < n; i += 16) {
+            IntVector h = ShortVector.fromArray(S16, k, base + i).reinterpretAsInts();
+            IntVector lo = h.and(0xffff);
+            IntVector mag = lo.and(0x7fff).lanewise(LSHL, 13);
+            IntVector bits = mag.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(lo.and(0x8000).lanewise(LSHL, 16));
+            bits = bits.blend(mag.or(0x70000000).or(lo.and(0x8000).lanewise(LSHL, 16)), mag.compare(GE, 0x0f800000));
+            FloatVector even = bits.reinterpretAsFloats().fma(FloatVector.fromArray(F8, q, i), lowB);
+            IntVector hi = h.lanewise(LSHR, 16);
+            mag = hi.and(0x7fff).lanewise(LSHL, 13);
+            bits = mag.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(hi.and(0x8000).lanewise(LSHL, 16));
+            bits = bits.blend(mag.or(0x70000000).or(hi.and(0x8000).lanewise(LSHL, 16)), mag.compare(GE, 0x0f800000));
+            FloatVector odd = bits.reinterpretAsFloats().fma(FloatVector.fromArray(F8, q, i + 8), highB);
+            lowB = lowA;                      // groups alternate between ggml's registers 0-1 and 2-3
+            highB = highA;
+            lowA = even;
+            highA = odd;
+        }
+        // ggml adds register 2 into 0 and 3 into 1 (here lanewise: the two pairs hold them in the
+        // same places), then 1 into 0, then reduces 0's lanes, lane 2m being low m and 2m+1 high m
+        lowA.add(lowB).intoArray(lanes8, 0);
+        highA.add(highB).intoArray(splitSums, 0);
+        return reduceSplit(lanes8, splitSums);
+    }
+
+    /** The last steps of ggml's reduction, on a register whose lane 2m is t[m] + t[m+4] and 2m+1 u[m] + u[m+4]. */
+    private static float reduceSplit(float[] t, float[] u) {
+        float t0 = t[0] + t[4], t1 = u[0] + u[4], t2 = t[1] + t[5], t3 = u[1] + u[5];
+        float t4 = t[2] + t[6], t5 = u[2] + u[6], t6 = t[3] + t[7], t7 = u[3] + u[7];
+        float r0 = t0 + t4, r1 = t1 + t5, r2 = t2 + t6, r3 = t3 + t7;
+        return (r0 + r2) + (r1 + r3);
+    }
+
+    @Override
+    void madHalves(short[] v, int base, float s, float[] acc, int n) {
+        FloatVector scale = FloatVector.broadcast(F8, s);
+        for (int i = 0; i < n; i += 8) {
+            // i / 8 even: the group's low halves (its even elements), odd: its high halves
+            IntVector h = ShortVector.fromArray(S16, v, base + (i & ~15)).reinterpretAsInts().lanewise(LSHR, (i & 8) << 1).and(0xffff);
+            IntVector mag = h.and(0x7fff).lanewise(LSHL, 13);
+            IntVector bits = mag.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(h.and(0x8000).lanewise(LSHL, 16));
+            bits = bits.blend(mag.or(0x70000000).or(h.and(0x8000).lanewise(LSHL, 16)), mag.compare(GE, 0x0f800000));
+            // Float16.round, lane by lane
+            IntVector f = bits.reinterpretAsFloats().fma(scale, FloatVector.fromArray(F8, acc, i)).reinterpretAsInts();
+            IntVector abs = f.and(0x7fffffff);
+            IntVector sign = f.and(0x80000000);
+            IntVector r = f.add(0xfff).add(f.lanewise(LSHR, 13).and(1)).and(0xffffe000);
+            r = r.blend(abs.reinterpretAsFloats().add(0.5f).sub(0.5f).reinterpretAsInts().or(sign), abs.compare(LT, 0x38800000));
+            r = r.blend(sign.or(0x7f800000), abs.compare(GE, 0x477ff000));
+            r = r.blend(f, abs.compare(GT, 0x7f800000));
+            r.reinterpretAsFloats().intoArray(acc, i);
+        }
     }
 
     @Override

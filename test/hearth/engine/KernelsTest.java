@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class KernelsTest {
     private static final int COLUMNS = 512;     // two K-quant super-blocks, sixteen 32-blocks
@@ -91,6 +93,44 @@ class KernelsTest {
                     Input in = Input.of(Input.kindFor(types[i]), x, 0, COLUMNS);
                     assertSameSums(scalar, vector, types[i], w, in, "bytes 0x" + Integer.toHexString(fill) + ", x " + value);
                 }
+            }
+        }
+    }
+
+    /**
+     * Attention's F16 primitives, vector against scalar: halves of every kind (normal, subnormal,
+     * zero, infinite, NaN, huge), and sums that round into the subnormals and past 65504.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {8, 16})
+    void splitHalves_vectorEqualsScalar(int lanes) {
+        Kernels vector = Kernels.create(lanes);
+        Kernels scalar = new Kernels(lanes);
+        assertEquals(vector instanceof VectorKernels, vector.splitsHalves(64, 64), "vector kernels split 64-wide heads");
+        Random random = new Random(3);
+        int n = 128;
+        for (int round = 0; round < 200; round++) {
+            short[] cache = new short[n + 32];
+            for (int i = 0; i < cache.length; i++) {
+                int kind = round % 10 == 0 ? random.nextInt(20) : 3 + random.nextInt(17);   // infinities and NaNs in a tenth of the rounds
+                cache[i] = kind == 0 ? (short) (random.nextInt(0x400) | (random.nextBoolean() ? 0x8000 : 0))       // subnormal
+                        : kind == 1 ? (short) (0x7c00 | random.nextInt(4) * 0x100)                                     // inf, NaN
+                        : kind == 2 ? (short) 0x7bff                                                                  // 65504
+                        : Float16.fromFloat((float) random.nextGaussian() * (round % 3 == 0 ? 1e-5f : 2f));
+            }
+            float[] q = new float[n];
+            for (int i = 0; i < n; i++) q[i] = Float16.round((float) random.nextGaussian());
+            int base = random.nextInt(32);
+            float expected = scalar.dotHalves(cache, base, q, n);
+            assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(vector.dotHalves(cache, base, q, n)), "dot, round " + round);
+            float[] accScalar = new float[n];
+            for (int i = 0; i < n; i++) accScalar[i] = Float16.round((float) random.nextGaussian() * (round % 4 == 0 ? 40000f : 1f));
+            float[] accVector = accScalar.clone();
+            float s = round % 5 == 0 ? 1e-4f : (float) random.nextGaussian();
+            scalar.madHalves(cache, base, s, accScalar, n);
+            vector.madHalves(cache, base, s, accVector, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Float.floatToIntBits(accScalar[i]), Float.floatToIntBits(accVector[i]), "mad, round " + round + " element " + i);
             }
         }
     }
