@@ -13,6 +13,7 @@ final class Input {
     final byte[] quants;    // Q8_0/Q8_K: one signed byte per element
     final float[] scales;   // Q8_0: per 32 (already rounded to F16); Q8_K: per 256 (float)
     final int[] sums;       // Q8_K: sum of each 16 quants (ggml block_q8_K.bsums)
+    final int[] pairSums;   // Q8_K: per block, sums 0, 2, .., 14, then 1, 3, .., 15 (as VectorKernels.dotQ6_K reads them)
     final short[] pairs;    // Q8_0/Q8_K: the quants as VectorKernels read them, see pairs()
 
     private Input(Kind kind, int length, float[] values, byte[] quants, float[] scales, int[] sums) {
@@ -23,6 +24,7 @@ final class Input {
         this.scales = scales;
         this.sums = sums;
         this.pairs = quants == null ? null : pairs(quants);
+        this.pairSums = sums == null ? null : pairs(sums);
     }
 
     static Kind kindFor(GgmlType weight) {
@@ -112,6 +114,18 @@ final class Input {
             for (int m = 0; m < 16; m++) {
                 p[g + m] = q[g + 2 * m];
                 p[g + 16 + m] = q[g + 2 * m + 1];
+            }
+        }
+        return p;
+    }
+
+    /** Each 16 sums as the 8 even-indexed, then the 8 odd-indexed. */
+    private static int[] pairs(int[] sums) {
+        int[] p = new int[sums.length];
+        for (int g = 0; g < sums.length; g += 16) {
+            for (int m = 0; m < 8; m++) {
+                p[g + m] = sums[g + 2 * m];
+                p[g + 8 + m] = sums[g + 2 * m + 1];
             }
         }
         return p;

@@ -35,14 +35,12 @@ final class Tokenizer {
 
     private final boolean spm;            // else byte-level BPE
     private final Vocab vocab;
-    private final int[] attrs;
+    private final byte[] attrs;           // each token's UNKNOWN..BYTE bits
     private final int bos, eos;           // -1 when the vocabulary has none
     private final boolean addBos, addEos, addSpacePrefix;
     private final BitSet eog = new BitSet();
     private final int[] specials;         // control, user-defined and unknown tokens, longest text first
     private final String[] specialTexts;  // their texts, in the same order
-    private final byte[] pieces;          // token_to_piece(id, special = true) of every token, end to end
-    private final int[] pieceEnds;        // where each token's piece stops in pieces
     private final TokenizerBpe bpe;
     private final TokenizerSpm spmModel;
 
@@ -56,11 +54,11 @@ final class Tokenizer {
         String pre = string(md, "tokenizer.ggml.pre", "default");
         vocab = new Vocab(list(md, "tokenizer.ggml.tokens"));
         int n = vocab.size();
-        attrs = new int[n];
+        attrs = new byte[n];
         List<Object> types = md.containsKey("tokenizer.ggml.token_type") ? list(md, "tokenizer.ggml.token_type") : null;
         for (int i = 0; i < n; i++) {
             int type = types == null ? 1 : ((Long) types.get(i)).intValue();
-            attrs[i] = type >= 0 && type < ATTR_OF_TYPE.length ? ATTR_OF_TYPE[type] : 0;
+            attrs[i] = (byte) (type >= 0 && type < ATTR_OF_TYPE.length ? ATTR_OF_TYPE[type] : 0);
         }
         boolean bosDefault;
         if (spm) {
@@ -92,14 +90,6 @@ final class Tokenizer {
         specials = specialTokens();
         specialTexts = new String[specials.length];
         for (int i = 0; i < specials.length; i++) specialTexts[i] = vocab.text(specials[i]);
-        ByteArrayOutputStream all = new ByteArrayOutputStream(4 * n);
-        pieceEnds = new int[n];
-        for (int i = 0; i < n; i++) {
-            byte[] piece = piece(i);
-            all.write(piece, 0, piece.length);
-            pieceEnds[i] = all.size();
-        }
-        pieces = all.toByteArray();
     }
 
     static Tokenizer from(Map<String, Object> metadata) {
@@ -133,27 +123,20 @@ final class Tokenizer {
     // Bytes that do not form UTF-8 become U+FFFD; use Decoder to stream without breaking characters.
     String decode(int[] tokens) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int t : tokens) {
-            checkId(t);
-            out.write(pieces, pieceStart(t), pieceEnds[t] - pieceStart(t));
-        }
+        for (int t : tokens) out.writeBytes(piece(t, true));
         return out.toString(StandardCharsets.UTF_8);
     }
 
     // The bytes of one token: token_to_piece(id, special). Without special, control tokens are empty.
     byte[] piece(int token, boolean special) {
         checkId(token);
-        return !special && (attrs[token] & (CONTROL | UNKNOWN)) != 0 ? new byte[0] : Arrays.copyOfRange(pieces, pieceStart(token), pieceEnds[token]);
+        return !special && (attrs[token] & (CONTROL | UNKNOWN)) != 0 ? new byte[0] : piece(token);
     }
 
     private void checkId(int token) {
         if (token < 0 || token >= vocab.size()) {
             throw new EngineException("token id " + token + " is outside the vocabulary of " + vocab.size() + " tokens");
         }
-    }
-
-    private int pieceStart(int token) {
-        return token == 0 ? 0 : pieceEnds[token - 1];
     }
 
     Decoder decoder() {
@@ -238,13 +221,13 @@ final class Tokenizer {
             String t = vocab.text(i);
             if (EOG_TEXTS.contains(t)) eog.set(markControl(i));
             if (List.of("<|channel|>", "<|message|>", "<|start|>", "<|constrain|>").contains(t)) {
-                attrs[i] = USER_DEFINED;  // llama.cpp's gpt-oss rule: always rendered
+                attrs[i] = (byte) USER_DEFINED;  // llama.cpp's gpt-oss rule: always rendered
             }
         }
     }
 
     private int markControl(int token) {
-        attrs[token] |= CONTROL;
+        attrs[token] |= (byte) CONTROL;
         return token;
     }
 

@@ -29,10 +29,10 @@ final class TokenizerBpe {
 
     private final Vocab vocab;
     // tokenizer.ggml.merges → rank, keyed by the ids of the two halves in an open-addressing table
-    // (~3 MiB for 150k merges; "left right" Strings in a HashMap took ~17 MiB). A merge whose halves
-    // are not both tokens, if a vocabulary has one, keeps its "left right" text in textRanks.
-    private final long[] pairs;                  // (left id + 1) << 32 | right id; 0 when the slot is empty
-    private final int[] pairRanks;
+    // (2 MiB for 150k merges; "left right" Strings in a HashMap took ~17 MiB). A merge whose halves
+    // are not both tokens, or whose numbers do not fit, keeps its "left right" text in textRanks.
+    private static final int BITS = 21;          // ids and ranks below 2^21 pack three to a long
+    private final long[] pairs;                  // (left id + 1) << 42 | right id << 21 | rank; 0 when the slot is empty
     private final Map<String, Integer> textRanks = new HashMap<>();
     private final TokenizerSplit.Kind split;
     private final boolean ignoreMerges;          // a word that is itself a token skips merging (llama3)
@@ -44,13 +44,12 @@ final class TokenizerBpe {
         this.ignoreMerges = ignoreMerges;
         int slots = Integer.highestOneBit(Math.max(4, merges.size() * 4 / 3)) * 2;   // at most 3/4 full
         pairs = new long[slots];
-        pairRanks = new int[slots];
         for (int i = 0; i < merges.size(); i++) {
             String merge = (String) merges.get(i);
             int space = merge.indexOf(' ', 1);  // llama.cpp: word.find(' ', 1); a merge without one is ("", "")
             int left = space < 0 ? -1 : vocab.id(merge, 0, space);
             int right = space < 0 ? -1 : vocab.id(merge, space + 1, merge.length());
-            if (left >= 0 && right >= 0) {
+            if (left >= 0 && right >= 0 && Math.max(left + 1, Math.max(right, i)) >> BITS == 0) {
                 putRank(left, right, i);
             } else {
                 textRanks.putIfAbsent(space < 0 ? " " : merge, i);   // bpe_ranks.emplace keeps the first
@@ -133,7 +132,7 @@ final class TokenizerBpe {
         if (left >= 0 && right >= 0) {
             long key = pairKey(left, right);
             for (int slot = slot(key); pairs[slot] != 0; slot = (slot + 1) & (pairs.length - 1)) {
-                if (pairs[slot] == key) return pairRanks[slot];
+                if (pairs[slot] >>> BITS == key) return (int) (pairs[slot] & ((1 << BITS) - 1));
             }
             return -1;
         }
@@ -145,14 +144,13 @@ final class TokenizerBpe {
     private void putRank(int left, int right, int rank) {
         long key = pairKey(left, right);
         int slot = slot(key);
-        while (pairs[slot] != 0 && pairs[slot] != key) slot = (slot + 1) & (pairs.length - 1);
-        if (pairs[slot] == key) return;   // bpe_ranks.emplace keeps the first
-        pairs[slot] = key;
-        pairRanks[slot] = rank;
+        while (pairs[slot] != 0 && pairs[slot] >>> BITS != key) slot = (slot + 1) & (pairs.length - 1);
+        if (pairs[slot] != 0) return;     // bpe_ranks.emplace keeps the first
+        pairs[slot] = key << BITS | rank;
     }
 
     private static long pairKey(int left, int right) {
-        return (long) (left + 1) << 32 | right;
+        return (long) (left + 1) << BITS | right;
     }
 
     private int slot(long key) {

@@ -19,6 +19,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 // Four rules keep C2 (JDK 17) compiling every operation to a vector instruction; broken, a kernel
@@ -40,10 +41,14 @@ final class VectorKernels extends Kernels {
     private static final IntVector NIBBLE_SHIFTS = IntVector.fromArray(I8, new int[] {0, 4, 8, 12, 16, 20, 24, 28}, 0);
     private static final VectorMask<Short> UPPER_SHORTS = VectorMask.fromLong(S16, 0xff00);
     private static final VectorMask<Integer> UPPER_LANES = VectorMask.fromLong(I8, 0xf0);
+    // Q6_K's sixteen scales to int lanes: lane l wants scales 2l and 2l+1, bytes 0 and 1 (l even)
+    // or 2 and 3 (l odd) of int l / 2
+    private static final VectorShuffle<Integer> SCALE_PAIRS = VectorShuffle.fromValues(I8, 0, 0, 1, 1, 2, 2, 3, 3);
+    private static final IntVector EVEN_SCALE_SHIFTS = IntVector.fromArray(I8, new int[] {24, 8, 24, 8, 24, 8, 24, 8}, 0);
+    private static final IntVector ODD_SCALE_SHIFTS = IntVector.fromArray(I8, new int[] {16, 0, 16, 0, 16, 0, 16, 0}, 0);
 
     private final float[] lanes8 = new float[8];
     private final float[] splitSums = new float[8];
-    private final int[] offsets = new int[8];
 
     VectorKernels(int lanes) {
         super(lanes);
@@ -273,7 +278,6 @@ final class VectorKernels extends Kernels {
     @Override
     float dotQ6_K(byte[] b, int off, Input x, int n) {
         short[] xp = x.pairs;
-        int[] offset = offsets;
         FloatVector acc = FloatVector.zero(F8);
         for (int blk = 0; blk < n / 256; blk++) {
             int p = off + blk * 210;
@@ -302,11 +306,15 @@ final class VectorKernels extends Kernels {
                     sumi = sumi.add(quads.mul(IntVector.broadcast(I8, b[sc + 4]).blend(b[sc + 5], UPPER_LANES)));
                 }
             }
-            for (int l = 0; l < 8; l++) {                             // the -32 of every quant, through bsums
-                int g = blk * 16 + 2 * l;
-                offset[l] = 32 * (x.sums[g] * b[p + 192 + 2 * l] + x.sums[g + 1] * b[p + 192 + 2 * l + 1]);
-            }
-            sumi = sumi.sub(IntVector.fromArray(I8, offset, 0));
+            // the -32 of every quant, through bsums: lane l takes 32 x (scale 2l x sum 2l + scale
+            // 2l+1 x sum 2l+1); int m of the scales holds scales 4m..4m+3, so lanes 2m and 2m+1 both
+            // read int m and shift their byte to the top
+            IntVector scales = ByteVector.fromArray(B32, b, p + 192).reinterpretAsInts().rearrange(SCALE_PAIRS);
+            IntVector evenScales = scales.lanewise(LSHL, EVEN_SCALE_SHIFTS).lanewise(ASHR, 24);
+            IntVector oddScales = scales.lanewise(LSHL, ODD_SCALE_SHIFTS).lanewise(ASHR, 24);
+            IntVector offset = evenScales.mul(IntVector.fromArray(I8, x.pairSums, blk * 16))
+                    .add(oddScales.mul(IntVector.fromArray(I8, x.pairSums, blk * 16 + 8)));
+            sumi = sumi.sub(offset.lanewise(LSHL, 5));
             acc = ((FloatVector) sumi.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), acc);
         }
         acc.intoArray(lanes8, 0);

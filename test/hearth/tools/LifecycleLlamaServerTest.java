@@ -6,6 +6,7 @@ import hearth.config.Config;
 import hearth.json.Json;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,13 @@ class LifecycleLlamaServerTest {
         String line;
         while ((line = log.readLine()) != null && !line.contains("listening on http://127.0.0.1:" + ROUTER_PORT)) { /* start-up lines */ }
         assertNotNull(line, "the router exited before listening");
-        Thread drain = new Thread(() -> log.lines().forEach(l -> {}), "router-log");   // a full pipe would stall the router
+        Thread drain = new Thread(() -> {                       // a full pipe would stall the router
+            try {
+                log.lines().forEach(l -> { });
+            } catch (UncheckedIOException e) {
+                // stop() closed the pipe: the router's log ends here
+            }
+        }, "router-log");
         drain.setDaemon(true);
         drain.start();
     }
