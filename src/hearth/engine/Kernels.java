@@ -22,7 +22,7 @@ class Kernels {
     static final String VECTOR_MODULE = "jdk.incubator.vector";
 
     private final float[] accF16;                  // scratch, reused by every call: dot runs per row
-    static final int ROW_PAD = 16;                 // bytes around loaded rows: VectorKernels' Q4_0 loads reach past a block
+    static final int ROW_PAD = 16;                 // bytes around loaded rows: VectorKernels reads up to 16 before or after a block
     static final int LOAD_BYTES = 16 << 10;        // rows copied at once: a 600-byte row's copy costs more to set up than to do
     byte[] rows = new byte[0];                     // rows copied from the mapping, end to end
     private int at = ROW_PAD;                      // where the row dot reads starts in rows

@@ -37,9 +37,10 @@ final class VectorKernels extends Kernels {
     private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;   // 16 activation shorts
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;    // ggml's 8 AVX2 int lanes
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;    // and its 8 float accumulators
+    private static final VectorShuffle<Integer> UPPER_TWICE = VectorShuffle.fromValues(I8, 4, 5, 6, 7, 4, 5, 6, 7);
+    private static final IntVector HIGH_NIBBLE_SHIFTS = IntVector.fromArray(I8, new int[] {0, 0, 0, 0, 4, 4, 4, 4}, 0);
     // Q5_0's fifth bits: int lane L holds elements 4L..4L+3, whose bits are nibble L of qh
     private static final IntVector NIBBLE_SHIFTS = IntVector.fromArray(I8, new int[] {0, 4, 8, 12, 16, 20, 24, 28}, 0);
-    private static final VectorMask<Short> UPPER_SHORTS = VectorMask.fromLong(S16, 0xff00);
     private static final VectorMask<Integer> UPPER_LANES = VectorMask.fromLong(I8, 0xf0);
     // Q6_K's sixteen scales to int lanes: lane l wants scales 2l and 2l+1, bytes 0 and 1 (l even)
     // or 2 and 3 (l odd) of int l / 2
@@ -123,11 +124,12 @@ final class VectorKernels extends Kernels {
         for (int blk = 0; blk < n / 32; blk++) {
             int p = off + blk * size;
             int qs = p + (q5 ? 6 : 2);
-            // The 16 quant bytes, loaded twice (Kernels.ROW_PAD keeps both loads inside the buffer):
-            // lanes 0-7 take short k = bytes 2k, 2k+1 as they are, lanes 8-15 their high nibbles.
-            // Then lane k holds elements 2k and 2k+1 in all 16 lanes, as in dotQ8_0.
-            ShortVector v = ByteVector.fromArray(B32, b, qs).reinterpretAsShorts()
-                    .blend(ByteVector.fromArray(B32, b, qs - 16).reinterpretAsShorts().lanewise(ASHR, 4), UPPER_SHORTS);
+            // The 16 quant bytes, read as the upper half of a load that starts 16 bytes early
+            // (Kernels.ROW_PAD keeps it inside the buffer) and copied to both halves: lanes 0-7
+            // take short k = bytes 2k, 2k+1 as they are, lanes 8-15 shifted down to their high
+            // nibbles. Then lane k holds elements 2k and 2k+1 in all 16 lanes, as in dotQ8_0.
+            ShortVector v = ByteVector.fromArray(B32, b, qs - 16).reinterpretAsInts().rearrange(UPPER_TWICE)
+                    .lanewise(ASHR, HIGH_NIBBLE_SHIFTS).reinterpretAsShorts();
             ShortVector even = v.and((short) 0xf);
             ShortVector odd = v.lanewise(ASHR, 8).and((short) 0xf);
             if (q5) {
