@@ -351,26 +351,31 @@ class Kernels {
             float yd = x.scales[blk];
             float d = Float16.toFloat(getShort(b, p)) * yd;
             float dmin = Float16.toFloat(getShort(b, p + 2)) * yd;
-            int sum = 0;
             int mins = 0;
             for (int c = 0; c < 4; c++) {                 // 32 bytes: low nibbles are sub-block 2c, high ones 2c + 1
-                int chunk = dotQ4_KChunk(b, p + 16 + 32 * c, x, blk * 256 + 64 * c, sc[2 * c], sc[2 * c + 1]);
                 int g = blk * 16 + 4 * c;
                 int chunkMins = mn[2 * c] * (s[g] + s[g + 1]) + mn[2 * c + 1] * (s[g + 2] + s[g + 3]);
                 if (grouped) {
+                    int chunk = dotQ4_KChunk(b, p + 16 + 32 * c, x, blk * 256 + 64 * c, sc[2 * c], sc[2 * c + 1]);
                     acc = Math.fma((float) chunk, d, acc);
                     accMin = Math.fma((float) chunkMins, dmin, accMin);
                 } else {
-                    sum += chunk;
                     mins += chunkMins;
                 }
             }
             if (!grouped) {
-                acc = Math.fma((float) sum, d, acc);
+                acc = Math.fma((float) dotQ4_KBlock(b, p + 16, x, blk * 256, sc), d, acc);
                 accMin = Math.fma((float) mins, dmin, accMin);
             }
         }
         return acc - accMin;
+    }
+
+    /** The four chunks of a super-block's 128 quant bytes at q, summed: sc holds its eight scales. */
+    int dotQ4_KBlock(byte[] b, int q, Input x, int y, int[] sc) {
+        int sum = 0;
+        for (int c = 0; c < 4; c++) sum += dotQ4_KChunk(b, q + 32 * c, x, y + 64 * c, sc[2 * c], sc[2 * c + 1]);
+        return sum;
     }
 
     /** scaleLo x (the low nibbles of the 32 bytes at q · x[y, y+32)) + scaleHi x (their high nibbles · x[y+32, y+64)). */
