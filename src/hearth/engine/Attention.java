@@ -67,60 +67,45 @@ final class Attention {
         return qh;
     }
 
-    /** Online softmax over positions from..last into acc (F16 values, VKQ16); returns {max, sum}. */
+    /**
+     * Online softmax over positions from..last into acc (F16 values, VKQ16); returns {max, sum}.
+     * Vector kernels take the query and the accumulator split (see Kernels.splitIndex) and give
+     * the same sums, element for element and lane for lane.
+     */
     private float[] chunk(Kernels kernels, float[] qh, short[] k, short[] v, int stride, int headOff, int headDim, int valueDim,
                           int from, int last, float scale, float[] acc) {
-        if (kernels.splitsHalves(headDim, valueDim)) return chunkSplit(kernels, qh, k, v, stride, headOff, headDim, valueDim, from, last, scale, acc);
+        boolean split = kernels.splitsHalves(headDim, valueDim);
+        float[] query = qh;
+        float[] a = acc;
+        if (split) {
+            query = new float[headDim];
+            for (int j = 0; j < headDim; j++) query[j] = qh[Kernels.splitIndex(j)];
+            a = new float[valueDim];
+        }
         float[] regs = new float[4 * lanes];
         float m = Float.NEGATIVE_INFINITY;
         float sum = 0;
         for (int p = from; p <= last; p++) {
             int base = p * stride + headOff;
-            float s = dotF16(k, base, qh, headDim, regs) * scale;
+            float s = (split ? kernels.dotHalves(k, base, query, headDim) : dotF16(k, base, query, headDim, regs)) * scale;
             float ms = 1.0f;
             float vs = 1.0f;
             if (s > m) {
                 float old = m;
                 m = s;
                 ms = Libm.expf(old - m);
-                for (int d = 0; d < valueDim; d++) acc[d] = Float16.round(acc[d] * ms);
+                for (int d = 0; d < valueDim; d++) a[d] = Float16.round(a[d] * ms);
             } else {
                 vs = Libm.expf(s - m);
             }
-            for (int d = 0; d < valueDim; d++) acc[d] = Float16.round(Math.fma(Float16.toFloat(v[base + d]), vs, acc[d]));
-            sum = Math.fma(sum, ms, vs);
-        }
-        return new float[] {m, sum};
-    }
-
-    /**
-     * chunk with the query and the accumulator in the order Kernels.dotHalves and madHalves take
-     * (see Kernels.splitIndex): the same sums, element for element and lane for lane.
-     */
-    private static float[] chunkSplit(Kernels kernels, float[] qh, short[] k, short[] v, int stride, int headOff, int headDim,
-                                      int valueDim, int from, int last, float scale, float[] acc) {
-        float[] qs = new float[headDim];
-        for (int j = 0; j < headDim; j++) qs[j] = qh[Kernels.splitIndex(j)];
-        float[] accs = new float[valueDim];
-        float m = Float.NEGATIVE_INFINITY;
-        float sum = 0;
-        for (int p = from; p <= last; p++) {
-            int base = p * stride + headOff;
-            float s = kernels.dotHalves(k, base, qs, headDim) * scale;
-            float ms = 1.0f;
-            float vs = 1.0f;
-            if (s > m) {
-                float old = m;
-                m = s;
-                ms = Libm.expf(old - m);
-                for (int d = 0; d < valueDim; d++) accs[d] = Float16.round(accs[d] * ms);
+            if (split) {
+                kernels.madHalves(v, base, vs, a, valueDim);
             } else {
-                vs = Libm.expf(s - m);
+                for (int d = 0; d < valueDim; d++) a[d] = Float16.round(Math.fma(Float16.toFloat(v[base + d]), vs, a[d]));
             }
-            kernels.madHalves(v, base, vs, accs, valueDim);
             sum = Math.fma(sum, ms, vs);
         }
-        for (int j = 0; j < valueDim; j++) acc[Kernels.splitIndex(j)] = accs[j];
+        if (split) for (int j = 0; j < valueDim; j++) acc[Kernels.splitIndex(j)] = a[j];
         return new float[] {m, sum};
     }
 

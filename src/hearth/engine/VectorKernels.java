@@ -194,7 +194,8 @@ final class VectorKernels extends Kernels {
 
     // A half to a float, exactly: its magnitude bits moved up to a float's, times 2^112, which
     // rebiases the exponent (subnormal halves included); then the sign; exponent 31 is infinity or NaN.
-    // Spelled out for both halves of an int lane, here and in madHalves (see the rules above).
+    // Spelled out for both halves of an int lane, in dotHalves8, dotHalves16 and madHalves (see the
+    // rules above); the two dots differ only in how many accumulator pairs their groups rotate through.
 
     @Override
     float dotHalves(short[] k, int base, float[] q, int n) {
