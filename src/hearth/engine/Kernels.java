@@ -77,7 +77,14 @@ class Kernels {
                 if (Float.compare(a.dot(type, in, grouped), b.dot(type, in, grouped)) != 0) return false;
             }
         }
-        return true;
+        short[] cache = new short[n];                                       // and attention's F16 primitives
+        for (int i = 0; i < n; i++) cache[i] = Float16.fromFloat(x[i]);
+        float[] accA = new float[64];
+        float[] accB = new float[64];
+        a.madHalves(cache, 0, 0.5f, accA, 64);
+        b.madHalves(cache, 0, 0.5f, accB, 64);
+        return Float.compare(a.dotHalves(cache, 0, x, 4 * a.lanes), b.dotHalves(cache, 0, x, 4 * b.lanes)) == 0
+                && Arrays.equals(accA, accB);
     }
 
     /** Copies row {@code r} of w into this instance's buffer, for {@link #dot} to read. */
