@@ -30,6 +30,7 @@ class Kernels {
     final int[] sc = new int[8];                   // Q4_K scales and mins of one block
     final int[] mn = new int[8];
     private final float[] acc = new float[8];
+    final float[] pair = new float[2];            // dot2's two results
 
     Kernels(int lanes) {
         this.lanes = lanes;
@@ -139,15 +140,15 @@ class Kernels {
     }
 
     /**
-     * Rows i and i + 1 of the last load dotted with x, into out[0] and out[1]: the same sums as
-     * two {@link #dot} calls, which VectorKernels computes in one pass for the types whose rows
-     * are short (those with 32-element blocks), sharing x's loads and each call's fixed cost.
+     * Rows i and i + 1 of the last load dotted with x, into {@link #pair}: the same sums as two
+     * {@link #dot} calls, which VectorKernels computes in one pass for Q8_0, sharing x's loads and
+     * each call's fixed cost.
      */
-    void dot2(Tensor w, int i, Input x, boolean grouped, float[] out) {
+    void dot2(Tensor w, int i, Input x, boolean grouped) {
         select(w, i);
-        out[0] = dot(w.type, x, grouped);
+        pair[0] = dot(w.type, x, grouped);
         select(w, i + 1);
-        out[1] = dot(w.type, x, grouped);
+        pair[1] = dot(w.type, x, grouped);
     }
 
     /**

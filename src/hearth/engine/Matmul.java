@@ -9,14 +9,12 @@ final class Matmul {
     final int lanes;                                   // ggml's SIMD width, see SimdWidth
     private final Workers workers;
     private final Kernels[] kernels;                   // one per worker: their scratch arrays are not shared
-    private final float[][] pairs;                     // one per worker: Kernels.dot2's two results
 
     Matmul(int lanes, int threads) {
         this.lanes = lanes;
         this.workers = new Workers(threads);
         this.kernels = new Kernels[threads];
         for (int i = 0; i < threads; i++) kernels[i] = Kernels.create(lanes);
-        this.pairs = new float[threads][2];
     }
 
     /** out[t][r] = row r of w · x[t] (+ bias[r]), for every token t. */
@@ -29,14 +27,14 @@ final class Matmul {
         int grouped = x.length - x.length % 4;             // llama.cpp's repacked gemm takes tokens in fours
         workers.run(rows, MIN_ROWS_PER_CHUNK, (worker, from, to) -> {
             Kernels k = kernels[worker];
-            float[] pair = pairs[worker];
+            float[] pair = k.pair;
             for (int r0 = from; r0 < to; ) {
                 int count = k.load(w, r0, to - r0);
                 int i = 0;
                 for (; i + 1 < count; i += 2) {                  // rows two at a time, where a kernel shares the work
                     int r = r0 + i;
                     for (int t = 0; t < in.length; t++) {
-                        k.dot2(w, i, in[t], t < grouped, pair);
+                        k.dot2(w, i, in[t], t < grouped);
                         out[t][r] = bias == null ? pair[0] : pair[0] + bias[r];
                         out[t][r + 1] = bias == null ? pair[1] : pair[1] + bias[r + 1];
                     }

@@ -58,12 +58,12 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    void dot2(Tensor w, int i, Input x, boolean grouped, float[] out) {
+    void dot2(Tensor w, int i, Input x, boolean grouped) {
         int off = ROW_PAD + i * w.rowBytes;
         if (w.type == GgmlType.Q8_0) {
-            dotQ8_0x2(rows, off, off + w.rowBytes, x, x.length, out);
+            dotQ8_0x2(rows, off, off + w.rowBytes, x, x.length, pair);
         } else {
-            super.dot2(w, i, x, grouped, out);
+            super.dot2(w, i, x, grouped);
         }
     }
 
