@@ -15,8 +15,9 @@ final class Input {
     final int[] sums;       // Q8_K: sum of each 16 quants (ggml block_q8_K.bsums)
     final int[] pairSums;   // Q8_K: per block, sums 0, 2, .., 14, then 1, 3, .., 15 (as VectorKernels.dotQ6_K reads them)
     final short[] pairs;    // Q8_0/Q8_K: the quants as VectorKernels read them, see pairs()
+    final float[] lanes;    // Q8_0 in a batch: the quants as floats in VectorKernels' lane order, see lanes()
 
-    private Input(Kind kind, int length, float[] values, byte[] quants, float[] scales, int[] sums) {
+    private Input(Kind kind, int length, float[] values, byte[] quants, float[] scales, int[] sums, boolean batch) {
         this.kind = kind;
         this.length = length;
         this.values = values;
@@ -25,6 +26,7 @@ final class Input {
         this.sums = sums;
         this.pairs = quants == null ? null : pairs(quants);
         this.pairSums = sums == null ? null : pairs(sums);
+        this.lanes = batch && kind == Kind.Q8_0 ? lanes(quants) : null;
     }
 
     static Kind kindFor(GgmlType weight) {
@@ -40,25 +42,30 @@ final class Input {
     }
 
     static Input of(Kind kind, float[] x, int offset, int n) {
+        return of(kind, x, offset, n, false);
+    }
+
+    /** {@code batch}: one of several tokens multiplied by the same rows, which may use {@link #lanes}. */
+    static Input of(Kind kind, float[] x, int offset, int n, boolean batch) {
         switch (kind) {
-            case F32: return new Input(kind, n, java.util.Arrays.copyOfRange(x, offset, offset + n), null, null, null);
+            case F32: return new Input(kind, n, java.util.Arrays.copyOfRange(x, offset, offset + n), null, null, null, batch);
             case F16: {
                 float[] v = new float[n];
                 for (int i = 0; i < n; i++) v[i] = Float16.round(x[offset + i]);
-                return new Input(kind, n, v, null, null, null);
+                return new Input(kind, n, v, null, null, null, batch);
             }
             case BF16: {
                 float[] v = new float[n];
                 for (int i = 0; i < n; i++) v[i] = roundBf16(x[offset + i]);
-                return new Input(kind, n, v, null, null, null);
+                return new Input(kind, n, v, null, null, null, batch);
             }
-            case Q8_0: return q8_0(x, offset, n);
-            default: return q8_K(x, offset, n);
+            case Q8_0: return q8_0(x, offset, n, batch);
+            default: return q8_K(x, offset, n, batch);
         }
     }
 
     /** ggml x86 quantize_row_q8_0: d = amax/127 stored as F16, q = rint(x * 127/amax). */
-    private static Input q8_0(float[] x, int offset, int n) {
+    private static Input q8_0(float[] x, int offset, int n, boolean batch) {
         if (n % 32 != 0) throw new EngineException("a Q8_0 row needs a multiple of 32 values, found " + n);
         byte[] q = new byte[n];
         float[] d = new float[n / 32];
@@ -70,11 +77,11 @@ final class Input {
             float id = amax != 0 ? 127f / amax : 0f;
             for (int j = 0; j < 32; j++) q[b * 32 + j] = (byte) Math.rint(x[base + j] * id);
         }
-        return new Input(Kind.Q8_0, n, null, q, d, null);
+        return new Input(Kind.Q8_0, n, null, q, d, null, batch);
     }
 
     /** ggml quantize_row_q8_K_ref: scale -127/max of the signed extreme, d kept as float. */
-    private static Input q8_K(float[] x, int offset, int n) {
+    private static Input q8_K(float[] x, int offset, int n, boolean batch) {
         if (n % 256 != 0) throw new EngineException("a Q8_K row needs a multiple of 256 values, found " + n);
         byte[] q = new byte[n];
         float[] d = new float[n / 256];
@@ -100,7 +107,7 @@ final class Input {
             }
             d[b] = 1 / iscale;
         }
-        return new Input(Kind.Q8_K, n, null, q, d, sums);
+        return new Input(Kind.Q8_K, n, null, q, d, sums, batch);
     }
 
     /**
@@ -117,6 +124,18 @@ final class Input {
             }
         }
         return p;
+    }
+
+    /**
+     * Each 32 quants as four runs of 8 floats, run k lane L holding element 4L + k: the elements
+     * ggml's int lane L sums (see VectorKernels.dotLanes).
+     */
+    private static float[] lanes(byte[] q) {
+        float[] f = new float[q.length];
+        for (int g = 0; g < q.length; g += 32) {
+            for (int e = 0; e < 32; e++) f[g + 8 * (e & 3) + (e >> 2)] = q[g + e];
+        }
+        return f;
     }
 
     /** Each 16 sums as the 8 even-indexed, then the 8 odd-indexed. */

@@ -77,6 +77,13 @@ class Kernels {
             for (boolean grouped : new boolean[] {false, true}) {
                 if (Float.compare(a.dot(type, in, grouped), b.dot(type, in, grouped)) != 0) return false;
             }
+            Input batch = Input.of(Input.kindFor(type), x, 0, n, true);
+            Input[] tokens = {batch, batch, batch};                          // a pair and an odd one
+            float[][] outA = new float[3][1];
+            float[][] outB = new float[3][1];
+            a.dotRows(w, 1, tokens, 0, outA, 0, null);
+            b.dotRows(w, 1, tokens, 0, outB, 0, null);
+            if (!Arrays.deepEquals(outA, outB)) return false;
         }
         short[] cache = new short[n];                                       // and attention's F16 primitives
         for (int i = 0; i < n; i++) cache[i] = Float16.fromFloat(x[i]);
@@ -136,6 +143,31 @@ class Kernels {
             case Q4_K: return dotQ4_K(b, off, x, n, grouped);
             case Q6_K: return dotQ6_K(b, off, x, n);
             default: throw new EngineException("no kernel for " + type);
+        }
+    }
+
+    /**
+     * out[t][r0 + i] = row i of the last load dotted with in[t] (+ bias[r0 + i]), for its first
+     * {@code count} rows and every token; tokens before {@code grouped} are grouped (see
+     * {@link #dot}). Rows go in pairs through {@link #dot2}. VectorKernels overrides this for
+     * batches of Q8_0, Q4_0 and Q5_0 rows, which it decodes once for all the tokens.
+     */
+    void dotRows(Tensor w, int count, Input[] in, int grouped, float[][] out, int r0, float[] bias) {
+        int i = 0;
+        for (; i + 1 < count; i += 2) {
+            int r = r0 + i;
+            for (int t = 0; t < in.length; t++) {
+                dot2(w, i, in[t], t < grouped);
+                out[t][r] = bias == null ? pair[0] : pair[0] + bias[r];
+                out[t][r + 1] = bias == null ? pair[1] : pair[1] + bias[r + 1];
+            }
+        }
+        if (i < count) {
+            select(w, i);
+            for (int t = 0; t < in.length; t++) {
+                float v = dot(w.type, in[t], t < grouped);
+                out[t][r0 + i] = bias == null ? v : v + bias[r0 + i];
+            }
         }
     }
 

@@ -22,30 +22,14 @@ final class Matmul {
         int n = w.columns();
         Input.Kind kind = Input.kindFor(w.type);
         Input[] in = new Input[x.length];
-        for (int t = 0; t < x.length; t++) in[t] = Input.of(kind, x[t], 0, n);
+        for (int t = 0; t < x.length; t++) in[t] = Input.of(kind, x[t], 0, n, x.length > 1);
         int rows = (int) w.rows();
         int grouped = x.length - x.length % 4;             // llama.cpp's repacked gemm takes tokens in fours
         workers.run(rows, MIN_ROWS_PER_CHUNK, (worker, from, to) -> {
             Kernels k = kernels[worker];
-            float[] pair = k.pair;
             for (int r0 = from; r0 < to; ) {
                 int count = k.load(w, r0, to - r0);
-                int i = 0;
-                for (; i + 1 < count; i += 2) {                  // rows two at a time, where a kernel shares the work
-                    int r = r0 + i;
-                    for (int t = 0; t < in.length; t++) {
-                        k.dot2(w, i, in[t], t < grouped);
-                        out[t][r] = bias == null ? pair[0] : pair[0] + bias[r];
-                        out[t][r + 1] = bias == null ? pair[1] : pair[1] + bias[r + 1];
-                    }
-                }
-                if (i < count) {
-                    k.select(w, i);
-                    for (int t = 0; t < in.length; t++) {
-                        float v = k.dot(w.type, in[t], t < grouped);
-                        out[t][r0 + i] = bias == null ? v : v + bias[r0 + i];
-                    }
-                }
+                k.dotRows(w, count, in, grouped, out, r0, bias);
                 r0 += count;
             }
         });

@@ -52,6 +52,8 @@ final class VectorKernels extends Kernels {
 
     private final float[] lanes8 = new float[8];
     private final float[] splitSums = new float[8];
+    private float[] rowLanes = new float[0];      // a decoded row, in Input.lanes' order
+    private float[] rowScales = new float[0];     // and its block scales
 
     VectorKernels(int lanes) {
         super(lanes);
@@ -65,6 +67,129 @@ final class VectorKernels extends Kernels {
         } else {
             super.dot2(w, i, x, grouped);
         }
+    }
+
+    /**
+     * A batch of Q8_0, Q4_0 or Q5_0 rows: each row decoded once to floats, in Input.lanes' order,
+     * then dotted with every token in float lanes. A block's products are integers and their sums
+     * stay below 2^24, so the float lanes hold exactly ggml's int lanes; the rest is dotQ8_0's.
+     */
+    @Override
+    void dotRows(Tensor w, int count, Input[] in, int grouped, float[][] out, int r0, float[] bias) {
+        GgmlType type = w.type;
+        if (in.length < 2 || in[0].lanes == null || (type != GgmlType.Q8_0 && type != GgmlType.Q4_0 && type != GgmlType.Q5_0)) {
+            super.dotRows(w, count, in, grouped, out, r0, bias);
+            return;
+        }
+        int n = in[0].length;
+        if (rowLanes.length < n) {
+            rowLanes = new float[n];
+            rowScales = new float[n / 32];
+        }
+        for (int i = 0; i < count; i++) {
+            int off = ROW_PAD + i * w.rowBytes;
+            if (type == GgmlType.Q8_0) decodeQ8_0(rows, off, n);
+            else decodeQ4(type, rows, off, n);
+            int r = r0 + i;
+            int t = 0;
+            for (; t + 1 < in.length; t += 2) {
+                dotLanes2(in[t], in[t + 1], n);
+                out[t][r] = bias == null ? pair[0] : pair[0] + bias[r];
+                out[t + 1][r] = bias == null ? pair[1] : pair[1] + bias[r];
+            }
+            if (t < in.length) {
+                float v = dotLanes(in[t], n);
+                out[t][r] = bias == null ? v : v + bias[r];
+            }
+        }
+    }
+
+    /** A Q8_0 row into rowLanes and rowScales: int lane L of the block's bytes holds elements 4L..4L+3. */
+    private void decodeQ8_0(byte[] b, int off, int n) {
+        float[] f = rowLanes;
+        for (int blk = 0; blk < n / 32; blk++) {
+            int p = off + blk * 34;
+            rowScales[blk] = Float16.toFloat(getShort(b, p));
+            IntVector q = ByteVector.fromArray(B32, b, p + 2).reinterpretAsInts();
+            int o = blk * 32;
+            ((FloatVector) q.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).intoArray(f, o);
+            ((FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).intoArray(f, o + 8);
+            ((FloatVector) q.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).intoArray(f, o + 16);
+            ((FloatVector) q.lanewise(ASHR, 24).convert(I2F, 0)).intoArray(f, o + 24);
+        }
+    }
+
+    /**
+     * A Q4_0 or Q5_0 row into rowLanes and rowScales, its nibbles read as dotQ4 reads them: int
+     * lane L of even holds elements 4L and 4L+2, of odd 4L+1 and 4L+3. What each value loses is
+     * made without a branch (a vector one branch sets and another does not is boxed): Q5_0's 16
+     * where its bit is clear, as in dotQ4; Q4_0's 8, the same steps on no bits, halved.
+     */
+    private void decodeQ4(GgmlType type, byte[] b, int off, int n) {
+        float[] f = rowLanes;
+        boolean q5 = type == GgmlType.Q5_0;
+        int size = type.blockBytes;
+        int half = q5 ? 0 : 1;
+        for (int blk = 0; blk < n / 32; blk++) {
+            int p = off + blk * size;
+            rowScales[blk] = Float16.toFloat(getShort(b, p));
+            int qs = p + (q5 ? 6 : 2);
+            ShortVector v = ByteVector.fromArray(B32, b, qs - 16).reinterpretAsInts().rearrange(UPPER_TWICE)
+                    .lanewise(ASHR, HIGH_NIBBLE_SHIFTS).reinterpretAsShorts();
+            IntVector clear = IntVector.broadcast(I8, q5 ? getInt(b, p + 2) : 0).lanewise(LSHR, NIBBLE_SHIFTS).not().and(15).mul(0x40010);
+            IntVector e = v.and((short) 0xf).sub(clear.and(0x100010).lanewise(LSHR, half).reinterpretAsShorts()).reinterpretAsInts();
+            IntVector d = v.lanewise(ASHR, 8).and((short) 0xf)
+                    .sub(clear.lanewise(LSHR, 1).and(0x100010).lanewise(LSHR, half).reinterpretAsShorts()).reinterpretAsInts();
+            int o = blk * 32;
+            ((FloatVector) e.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).intoArray(f, o);
+            ((FloatVector) d.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).intoArray(f, o + 8);
+            ((FloatVector) e.lanewise(ASHR, 16).convert(I2F, 0)).intoArray(f, o + 16);
+            ((FloatVector) d.lanewise(ASHR, 16).convert(I2F, 0)).intoArray(f, o + 24);
+        }
+    }
+
+    /** The decoded row dotted with x: dotQ8_0's sums, each block's int lanes made by float FMAs. */
+    private float dotLanes(Input x, int n) {
+        float[] w = rowLanes, xl = x.lanes;
+        FloatVector acc = FloatVector.zero(F8);
+        for (int blk = 0; blk < n / 32; blk++) {
+            int o = blk * 32;
+            FloatVector s = FloatVector.fromArray(F8, w, o).mul(FloatVector.fromArray(F8, xl, o));
+            s = FloatVector.fromArray(F8, w, o + 8).fma(FloatVector.fromArray(F8, xl, o + 8), s);
+            s = FloatVector.fromArray(F8, w, o + 16).fma(FloatVector.fromArray(F8, xl, o + 16), s);
+            s = FloatVector.fromArray(F8, w, o + 24).fma(FloatVector.fromArray(F8, xl, o + 24), s);
+            acc = s.fma(FloatVector.broadcast(F8, rowScales[blk] * x.scales[blk]), acc);
+        }
+        acc.intoArray(lanes8, 0);
+        return hsum8(lanes8);
+    }
+
+    /** dotLanes of two tokens, into pair: each weight vector loaded once for both. */
+    private void dotLanes2(Input x0, Input x1, int n) {
+        float[] w = rowLanes, xl0 = x0.lanes, xl1 = x1.lanes;
+        FloatVector acc0 = FloatVector.zero(F8);
+        FloatVector acc1 = FloatVector.zero(F8);
+        for (int blk = 0; blk < n / 32; blk++) {
+            int o = blk * 32;
+            FloatVector w0 = FloatVector.fromArray(F8, w, o);
+            FloatVector w1 = FloatVector.fromArray(F8, w, o + 8);
+            FloatVector w2 = FloatVector.fromArray(F8, w, o + 16);
+            FloatVector w3 = FloatVector.fromArray(F8, w, o + 24);
+            FloatVector s = w0.mul(FloatVector.fromArray(F8, xl0, o));
+            s = w1.fma(FloatVector.fromArray(F8, xl0, o + 8), s);
+            s = w2.fma(FloatVector.fromArray(F8, xl0, o + 16), s);
+            s = w3.fma(FloatVector.fromArray(F8, xl0, o + 24), s);
+            acc0 = s.fma(FloatVector.broadcast(F8, rowScales[blk] * x0.scales[blk]), acc0);
+            FloatVector u = w0.mul(FloatVector.fromArray(F8, xl1, o));
+            u = w1.fma(FloatVector.fromArray(F8, xl1, o + 8), u);
+            u = w2.fma(FloatVector.fromArray(F8, xl1, o + 16), u);
+            u = w3.fma(FloatVector.fromArray(F8, xl1, o + 24), u);
+            acc1 = u.fma(FloatVector.broadcast(F8, rowScales[blk] * x1.scales[blk]), acc1);
+        }
+        acc0.intoArray(lanes8, 0);
+        pair[0] = hsum8(lanes8);
+        acc1.intoArray(lanes8, 0);
+        pair[1] = hsum8(lanes8);
     }
 
     /** dotQ8_0 of two rows at once: the same sums, each row with its own accumulators. */

@@ -62,8 +62,9 @@ class KernelsTest {
             for (int seed = 0; seed < 20; seed++) {
                 Random random = new Random(seed);
                 Tensor w = randomTensor(type, scaleOffsets[i], random);
-                Input in = randomInput(type, random, seed % 5 == 0);
-                assertSameSums(scalar, vector, type, w, in, "seed " + seed);
+                float[] x = randomValues(random, seed % 5 == 0);
+                assertSameSums(scalar, vector, type, w, Input.of(Input.kindFor(type), x, 0, COLUMNS), "seed " + seed);
+                assertSameBatches(scalar, vector, w, x, "seed " + seed);
             }
         }
     }
@@ -91,7 +92,9 @@ class KernelsTest {
                     float[] x = new float[COLUMNS];
                     java.util.Arrays.fill(x, value);
                     Input in = Input.of(Input.kindFor(types[i]), x, 0, COLUMNS);
-                    assertSameSums(scalar, vector, types[i], w, in, "bytes 0x" + Integer.toHexString(fill) + ", x " + value);
+                    String what = "bytes 0x" + Integer.toHexString(fill) + ", x " + value;
+                    assertSameSums(scalar, vector, types[i], w, in, what);
+                    assertSameBatches(scalar, vector, w, x, what);
                 }
             }
         }
@@ -148,6 +151,36 @@ class KernelsTest {
         }
     }
 
+    /**
+     * Kernels.dotRows over every row for batches of 1 to 5 tokens (x rotated by 7 per token; the
+     * first four grouped), each output equal to the scalar kernels' bit for bit.
+     */
+    private static void assertSameBatches(Kernels scalar, Kernels vector, Tensor w, float[] x, String what) {
+        for (int tokens = 1; tokens <= 5; tokens++) {
+            Input[] in = new Input[tokens];
+            for (int t = 0; t < tokens; t++) {
+                float[] xt = new float[COLUMNS];
+                for (int i = 0; i < COLUMNS; i++) xt[i] = x[(i + 7 * t) % COLUMNS];
+                in[t] = Input.of(Input.kindFor(w.type), xt, 0, COLUMNS, tokens > 1);
+            }
+            float[][] expected = new float[tokens][ROWS];
+            float[][] actual = new float[tokens][ROWS];
+            float[] bias = new float[ROWS];
+            for (int r = 0; r < ROWS; r++) bias[r] = r % 3 - 1;
+            int grouped = tokens - tokens % 4;
+            assertEquals(ROWS, scalar.load(w, 0, ROWS));
+            scalar.dotRows(w, ROWS, in, grouped, expected, 0, tokens % 2 == 0 ? bias : null);
+            assertEquals(ROWS, vector.load(w, 0, ROWS));
+            vector.dotRows(w, ROWS, in, grouped, actual, 0, tokens % 2 == 0 ? bias : null);
+            for (int t = 0; t < tokens; t++) {
+                for (int r = 0; r < ROWS; r++) {
+                    assertTrue(Float.compare(expected[t][r], actual[t][r]) == 0, w.type + " " + what + ", " + tokens + " tokens,"
+                            + " token " + t + " row " + r + ": scalar " + expected[t][r] + ", vector " + actual[t][r]);
+                }
+            }
+        }
+    }
+
     /** scaleOffsets: where each block keeps its F16 scales, which must not be NaN or huge. */
     private static void assertKernelMatchesReference(GgmlType type, int[] scaleOffsets) {
         Random random = new Random(type.ordinal());
@@ -188,8 +221,12 @@ class KernelsTest {
 
     /** Gaussian values, or with {@code extreme} a few huge ones so most quants are 0 and some ±127. */
     private static Input randomInput(GgmlType type, Random random, boolean extreme) {
+        return Input.of(Input.kindFor(type), randomValues(random, extreme), 0, COLUMNS);
+    }
+
+    private static float[] randomValues(Random random, boolean extreme) {
         float[] x = new float[COLUMNS];
         for (int i = 0; i < COLUMNS; i++) x[i] = (float) random.nextGaussian() * (extreme && i % 37 == 0 ? 1e4f : 1f);
-        return Input.of(Input.kindFor(type), x, 0, COLUMNS);
+        return x;
     }
 }
