@@ -109,25 +109,22 @@ final class Attention {
         return new float[] {m, sum};
     }
 
-    /** The tiled path: same contract as oneChunk, F32 throughout. */
-    void tiled(float[] q, int qOff, short[] k, short[] v, int stride, int headOff, int headDim, int valueDim,
-               int last, float scale, float[] out, int outOff) {
+    /**
+     * The tiled path: same contract as oneChunk, F32 throughout, the cache read as floats (see
+     * Transformer.floatCache): keys transposed, element i of position p at keys[keyBase + i *
+     * cells + p], values as they are, position p's at values[p * valueStride + valueOff].
+     */
+    void tiled(Kernels kernels, float[] q, int qOff, float[] keys, int keyBase, int cells, float[] values, int valueStride,
+               int valueOff, int headDim, int valueDim, int last, float scale, float[] out, int outOff) {
         float[] acc = new float[valueDim];
         float[] kq = new float[TILE];
         float m = Float.NEGATIVE_INFINITY;
         float sum = 0;
         for (int t0 = 0; t0 <= last; t0 += TILE) {
+            kernels.dotKeys(keys, keyBase, cells, t0, q, qOff, headDim, kq);
             float tileMax = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < TILE; j++) {
-                int p = t0 + j;
-                if (p > last) {
-                    kq[j] = Float.NEGATIVE_INFINITY;
-                    continue;
-                }
-                int base = p * stride + headOff;
-                float s = 0;
-                for (int i = 0; i < headDim; i++) s = Math.fma(Float16.toFloat(k[base + i]), q[qOff + i], s);
-                kq[j] = s * scale;
+                kq[j] = t0 + j > last ? Float.NEGATIVE_INFINITY : kq[j] * scale;
                 tileMax = Math.max(tileMax, kq[j]);
             }
             float mNew = Math.max(m, tileMax);
@@ -139,9 +136,7 @@ final class Attention {
             m = mNew;
             sum = (float) (sum + softmaxTile(kq, m));
             for (int j = 0; j < TILE && t0 + j <= last; j++) {
-                int base = (t0 + j) * stride + headOff;
-                float w = kq[j];
-                for (int d = 0; d < valueDim; d++) acc[d] = Math.fma(Float16.toFloat(v[base + d]), w, acc[d]);
+                kernels.madFloats(values, (t0 + j) * valueStride + valueOff, kq[j], acc, valueDim);
             }
         }
         float inv = sum == 0 ? 0 : 1.0f / sum;

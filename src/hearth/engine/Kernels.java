@@ -221,6 +221,24 @@ class Kernels {
         for (int j = 0; j < n; j++) acc[j] = Float16.round(Math.fma(Float16.toFloat(v[base + splitIndex(j)]), s, acc[j]));
     }
 
+    /**
+     * kq[j] = key t0 + j (j < Attention.TILE) dotted with q[qOff, +headDim), keys transposed
+     * (element i of position p at keys[base + i * cells + p]): one sequential FMA sum per key, as
+     * ggml's tiled attention makes it. The vector kernels run a lane per key.
+     */
+    void dotKeys(float[] keys, int base, int cells, int t0, float[] q, int qOff, int headDim, float[] kq) {
+        for (int j = 0; j < Attention.TILE; j++) {
+            float s = 0;
+            for (int i = 0; i < headDim; i++) s = Math.fma(keys[base + i * cells + t0 + j], q[qOff + i], s);
+            kq[j] = s;
+        }
+    }
+
+    /** acc[d] = values[base + d] x w + acc[d], fused, for d < n. */
+    void madFloats(float[] values, int base, float w, float[] acc, int n) {
+        for (int d = 0; d < n; d++) acc[d] = Math.fma(values[base + d], w, acc[d]);
+    }
+
     float dotF32(byte[] b, int off, float[] x, int n) {
         float sum = 0;
         for (int i = 0; i < n; i++) sum = Math.fma(getFloat(b, off + 4 * i), x[i], sum);

@@ -82,6 +82,8 @@ final class Transformer {
         final float[][] g;
         final float[][] u;
         final float[][] d;
+        float[] keys = new float[0];      // the tiled path's cache as floats, see floatCache
+        float[] values = new float[0];
 
         Scratch(Model m, int n) {
             int ff = (int) m.layers[0].gate.rows();
@@ -95,6 +97,23 @@ final class Transformer {
             g = new float[n][ff];
             u = new float[n][ff];
             d = new float[n][m.dim];
+        }
+
+        /**
+         * One layer's F16 cache up to position {@code used}, as floats for Attention.tiled: keys
+         * transposed (element i of KV head h at position p to (h * headDim + i) * cells + p), so
+         * a tile's keys lie side by side; values as they are. Converted once per layer, not once
+         * per query head and token.
+         */
+        void floatCache(short[] kc, short[] vc, int used, int cells, Model m) {
+            int kvDim = m.kvDim();
+            int kvValueDim = m.kvHeads * m.valueDim;
+            if (keys.length < kvDim * cells) keys = new float[kvDim * cells];
+            if (values.length < kvValueDim * cells) values = new float[kvValueDim * cells];
+            for (int p = 0; p < used; p++) {
+                for (int i = 0; i < kvDim; i++) keys[i * cells + p] = Float16.toFloat(kc[p * kvDim + i]);
+            }
+            for (int i = 0; i < used * kvValueDim; i++) values[i] = Float16.toFloat(vc[i]);
         }
     }
 
@@ -129,10 +148,12 @@ final class Transformer {
         }
         float[][] att = s.att;
         boolean tiled = n >= Attention.TILE && m.valueDim % attention.lanes() == 0;
+        int cells = (pos0 + n + Attention.TILE - 1) / Attention.TILE * Attention.TILE;
+        if (tiled) s.floatCache(kc, vc, pos0 + n, cells, m);
         int group = m.heads / m.kvHeads;
         // a single query: the cells llama.cpp attends over, padded; from 512 on, ggml splits them across its threads.
         // Its default thread count is the physical cores, ours the JVM's processors: the same without SMT.
-        int cells = n > 1 ? 0 : Math.max(Attention.CELL_PAD, (pos0 + Attention.CELL_PAD) / Attention.CELL_PAD * Attention.CELL_PAD);
+        int splitCells = n > 1 ? 0 : Math.max(Attention.CELL_PAD, (pos0 + Attention.CELL_PAD) / Attention.CELL_PAD * Attention.CELL_PAD);
         matmul.parallel(n * m.heads, 1, (worker, from, to) -> {
             Kernels kernels = matmul.kernels(worker);
             for (int i = from; i < to; i++) {
@@ -140,11 +161,11 @@ final class Transformer {
                 int h = i % m.heads;
                 int kh = h / group;
                 if (tiled) {
-                    attention.tiled(q[t], h * m.headDim, kc, vc, kvDim, kh * m.headDim, m.headDim, m.valueDim,
-                            pos0 + t, scale, att[t], h * m.valueDim);
-                } else if (cells >= Attention.SPLIT_CELLS) {
+                    attention.tiled(kernels, q[t], h * m.headDim, s.keys, kh * m.headDim * cells, cells, s.values, kvValueDim,
+                            kh * m.valueDim, m.headDim, m.valueDim, pos0 + t, scale, att[t], h * m.valueDim);
+                } else if (splitCells >= Attention.SPLIT_CELLS) {
                     attention.split(kernels, q[t], h * m.headDim, kc, vc, kvDim, kh * m.headDim, m.headDim, m.valueDim,
-                            pos0 + t, cells, matmul.threads(), scale, att[t], h * m.valueDim);
+                            pos0 + t, splitCells, matmul.threads(), scale, att[t], h * m.valueDim);
                 } else {
                     attention.oneChunk(kernels, q[t], h * m.headDim, kc, vc, kvDim, kh * m.headDim, m.headDim, m.valueDim,
                             pos0 + t, scale, att[t], h * m.valueDim);

@@ -313,6 +313,29 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
+    void dotKeys(float[] keys, int base, int cells, int t0, float[] q, int qOff, int headDim, float[] kq) {
+        for (int j = 0; j < Attention.TILE; j += 8) {
+            FloatVector s = FloatVector.zero(F8);
+            for (int i = 0; i < headDim; i++) {
+                s = FloatVector.fromArray(F8, keys, base + i * cells + t0 + j).fma(FloatVector.broadcast(F8, q[qOff + i]), s);
+            }
+            s.intoArray(kq, j);
+        }
+    }
+
+    @Override
+    void madFloats(float[] values, int base, float w, float[] acc, int n) {
+        if (n % 8 != 0) {
+            super.madFloats(values, base, w, acc, n);
+            return;
+        }
+        FloatVector scale = FloatVector.broadcast(F8, w);
+        for (int d = 0; d < n; d += 8) {
+            FloatVector.fromArray(F8, values, base + d).fma(scale, FloatVector.fromArray(F8, acc, d)).intoArray(acc, d);
+        }
+    }
+
+    @Override
     boolean splitsHalves(int headDim, int valueDim) {
         return headDim % (4 * lanes) == 0 && valueDim % 16 == 0;
     }

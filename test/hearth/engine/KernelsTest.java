@@ -138,6 +138,38 @@ class KernelsTest {
         }
     }
 
+    /** The tiled attention's float primitives: one sequential FMA sum per key, and acc += v x w, vector equal to scalar. */
+    @Test
+    void tiledAttentionPrimitives_vectorEqualsScalar() {
+        Kernels vector = Kernels.create(8);
+        Kernels scalar = new Kernels(8);
+        Random random = new Random(11);
+        int headDim = 64;
+        int cells = 3 * Attention.TILE;
+        float[] keys = new float[2 * headDim * cells];
+        for (int i = 0; i < keys.length; i++) keys[i] = (float) random.nextGaussian() * (i % 97 == 0 ? 1e30f : 1f);
+        float[] q = new float[2 * headDim];
+        for (int i = 0; i < q.length; i++) q[i] = (float) random.nextGaussian() * (i % 13 == 0 ? 1e8f : 1f);
+        for (int t0 = 0; t0 < cells; t0 += Attention.TILE) {
+            float[] expected = new float[Attention.TILE];
+            float[] actual = new float[Attention.TILE];
+            scalar.dotKeys(keys, headDim * cells, cells, t0, q, headDim, headDim, expected);
+            vector.dotKeys(keys, headDim * cells, cells, t0, q, headDim, headDim, actual);
+            int j = java.util.Arrays.mismatch(expected, actual);
+            assertEquals(-1, j, "tile at " + t0 + ", key " + j + ": scalar " + (j < 0 ? 0 : expected[j]) + ", vector " + (j < 0 ? 0 : actual[j]));
+        }
+        for (int n : new int[] {64, 24, 12}) {
+            float[] accScalar = new float[n];
+            float[] accVector = new float[n];
+            for (int row = 0; row < 50; row++) {
+                float w = (float) random.nextGaussian();
+                scalar.madFloats(keys, row * 7, w, accScalar, n);
+                vector.madFloats(keys, row * 7, w, accVector, n);
+            }
+            assertTrue(java.util.Arrays.equals(accScalar, accVector), "madFloats over " + n);
+        }
+    }
+
     private static void assertSameSums(Kernels scalar, Kernels vector, GgmlType type, Tensor w, Input in, String what) {
         for (int r = 0; r < ROWS; r++) {
             scalar.load(w, r);
