@@ -1,11 +1,18 @@
 // Tests which JVMs get the engine's native-heap trimming flag (a flag a JVM does not know stops it
-// starting), and that only the engine's JVM loads the vector module (its warning goes to the client's log).
+// starting), that only the engine's JVM loads the vector module (its warning goes to the client's log),
+// and that this JVM starts with either set of flags and says nothing about them.
 package hearth.install;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LaunchTest {
     @Test
@@ -24,5 +31,20 @@ class LaunchTest {
         assertFalse(Launch.flags(false, null).contains("--add-modules"), "a backend-calling server needs no incubator module");
         boolean jdkHasIt = java.lang.module.ModuleFinder.ofSystem().find(Launch.VECTOR_MODULE).isPresent();
         assertEquals(jdkHasIt, Launch.flags(true, null).contains(Launch.VECTOR_MODULE));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void flags_startThisJvmWithoutComplaint(boolean engine) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(Launch.flags(engine, null));
+        command.add("-version");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        for (String line : out.split("\n")) {
+            boolean incubator = line.contains("Using incubator modules");
+            assertFalse(!incubator && line.toLowerCase().contains("warning"), command + " printed: " + line);
+        }
     }
 }
