@@ -16,6 +16,8 @@ final class Input {
     final int[] pairSums;   // Q8_K: per block, sums 0, 2, .., 14, then 1, 3, .., 15 (as VectorKernels.dotQ6_K reads them)
     final short[] pairs;    // Q8_0/Q8_K: the quants as VectorKernels read them, see pairs()
     final float[] lanes;    // Q8_0 in a batch: the quants as floats in VectorKernels' lane order, see lanes()
+    final float[] chunks;   // Q8_K in a batch: the quants as floats, a lane per 64-element chunk, see chunks()
+    final int[] chunkSums;  // and per chunk the sums of its first and last two 16s, see chunks()
 
     private Input(Kind kind, int length, float[] values, byte[] quants, float[] scales, int[] sums, boolean batch) {
         this.kind = kind;
@@ -27,6 +29,8 @@ final class Input {
         this.pairs = quants == null ? null : pairs(quants);
         this.pairSums = sums == null ? null : pairs(sums);
         this.lanes = batch && kind == Kind.Q8_0 ? lanes(quants) : null;
+        this.chunks = batch && kind == Kind.Q8_K ? chunks(quants) : null;
+        this.chunkSums = batch && kind == Kind.Q8_K ? chunkSums(sums) : null;
     }
 
     static Kind kindFor(GgmlType weight) {
@@ -136,6 +140,34 @@ final class Input {
             for (int e = 0; e < 32; e++) f[g + 8 * (e & 3) + (e >> 2)] = q[g + e];
         }
         return f;
+    }
+
+    /**
+     * The quants of each two super-blocks (512) as 64 runs of 8 floats, run e lane c holding
+     * element e of 64-element chunk c (chunks 0-3 of the first super-block, 4-7 of the second; a
+     * missing second one is zeros): a vector of 8 lanes then sums 8 chunks at once (see
+     * VectorKernels.dotChunksQ4_K).
+     */
+    private static float[] chunks(byte[] q) {
+        int blocks = q.length / 256;
+        float[] f = new float[(blocks + 1) / 2 * 512];
+        for (int i = 0; i < q.length; i++) {
+            int chunk = i / 64;                                 // across the row
+            f[chunk / 8 * 512 + i % 64 * 8 + chunk % 8] = q[i];
+        }
+        return f;
+    }
+
+    /** For each chunk lane of {@link #chunks}: at 16p + c its first two 16s' sum, at 16p + 8 + c its last two's. */
+    private static int[] chunkSums(int[] sums) {
+        int chunkCount = sums.length / 4;
+        int[] s = new int[(chunkCount + 7) / 8 * 16];
+        for (int chunk = 0; chunk < chunkCount; chunk++) {
+            int at = chunk / 8 * 16 + chunk % 8;
+            s[at] = sums[4 * chunk] + sums[4 * chunk + 1];
+            s[at + 8] = sums[4 * chunk + 2] + sums[4 * chunk + 3];
+        }
+        return s;
     }
 
     /** Each 16 sums as the 8 even-indexed, then the 8 odd-indexed. */

@@ -53,7 +53,10 @@ final class VectorKernels extends Kernels {
     private final float[] lanes8 = new float[8];
     private final float[] splitSums = new float[8];
     private float[] rowLanes = new float[0];      // a decoded row, in Input.lanes' order
-    private float[] rowScales = new float[0];     // and its block scales
+    private float[] rowScales = new float[0];     // and its block scales (Q4_K: d and dmin)
+    private int[] rowMins = new int[0];           // Q4_K: each chunk's two mins, laid out as Input.chunkSums
+    private final float[] chunkTotals = new float[8];
+    private final int[] chunkMins = new int[8];
 
     VectorKernels(int lanes) {
         super(lanes);
@@ -77,41 +80,151 @@ final class VectorKernels extends Kernels {
     @Override
     void dotRows(Tensor w, int count, Input[] in, int grouped, float[][] out, int r0, float[] bias) {
         GgmlType type = w.type;
+        if (type == GgmlType.Q4_K && in.length > 1 && in[0].chunks != null) {
+            dotRowsQ4_K(w, count, in, grouped, out, r0, bias);
+            return;
+        }
         if (in.length < 2 || in[0].lanes == null || (type != GgmlType.Q8_0 && type != GgmlType.Q4_0 && type != GgmlType.Q5_0)) {
             super.dotRows(w, count, in, grouped, out, r0, bias);
             return;
         }
+        // Every row of the load decoded first (about 100 KB of floats, in L2), then each token (one
+        // pair at a time) against them all: its inputs, up to 19 KB, are read once per load.
         int n = in[0].length;
-        if (rowLanes.length < n) {
-            rowLanes = new float[n];
-            rowScales = new float[n / 32];
-        }
+        int blocks = n / 32;
+        if (rowLanes.length < count * n) rowLanes = new float[count * n];
+        if (rowScales.length < count * blocks) rowScales = new float[count * blocks];
         for (int i = 0; i < count; i++) {
             int off = ROW_PAD + i * w.rowBytes;
-            if (type == GgmlType.Q8_0) decodeQ8_0(rows, off, n);
-            else decodeQ4(type, rows, off, n);
-            int r = r0 + i;
-            int t = 0;
-            for (; t + 1 < in.length; t += 2) {
-                dotLanes2(in[t], in[t + 1], n);
+            if (type == GgmlType.Q8_0) decodeQ8_0(rows, off, n, i * n, i * blocks);
+            else decodeQ4(type, rows, off, n, i * n, i * blocks);
+        }
+        int t = 0;
+        for (; t + 1 < in.length; t += 2) {
+            for (int i = 0; i < count; i++) {
+                int r = r0 + i;
+                dotLanes2(in[t], in[t + 1], n, i * n, i * blocks);
                 out[t][r] = bias == null ? pair[0] : pair[0] + bias[r];
                 out[t + 1][r] = bias == null ? pair[1] : pair[1] + bias[r];
             }
-            if (t < in.length) {
-                float v = dotLanes(in[t], n);
+        }
+        if (t < in.length) {
+            for (int i = 0; i < count; i++) {
+                int r = r0 + i;
+                float v = dotLanes(in[t], n, i * n, i * blocks);
                 out[t][r] = bias == null ? v : v + bias[r];
             }
         }
     }
 
+    /** dotRows for Q4_K: the load's rows decoded (decodeQ4_K), then each token against them (dotChunksQ4_K). */
+    private void dotRowsQ4_K(Tensor w, int count, Input[] in, int grouped, float[][] out, int r0, float[] bias) {
+        int n = in[0].length;
+        int lanes = (n / 256 + 1) / 2 * 512;                  // a row's floats: whole pairs of super-blocks
+        int mins = lanes / 32;
+        if (rowLanes.length < count * lanes) rowLanes = new float[count * lanes];
+        if (rowScales.length < count * (n / 128)) rowScales = new float[count * (n / 128)];
+        if (rowMins.length < count * mins) rowMins = new int[count * mins];
+        for (int i = 0; i < count; i++) decodeQ4_K(rows, ROW_PAD + i * w.rowBytes, n, i * lanes, i * (n / 128), i * mins);
+        for (int t = 0; t < in.length; t++) {
+            for (int i = 0; i < count; i++) {
+                int r = r0 + i;
+                float v = dotChunksQ4_K(in[t], n, t < grouped, i * lanes, i * (n / 128), i * mins);
+                out[t][r] = bias == null ? v : v + bias[r];
+            }
+        }
+    }
+
+    /**
+     * A Q4_K row in Input.chunks' order, each quant times its sub-block's scale (at most 63 x 15,
+     * so a chunk's 64 products sum below 2^23 and float lanes hold them exactly); each super-block's
+     * d and dmin in rowScales[2b], [2b + 1], its mins in rowMins as Input.chunkSums lays out sums.
+     * An odd last super-block leaves lanes 4-7 of its pair as an earlier row left them: finite
+     * integers, which meet the zeros Input.chunks pads with.
+     */
+    private void decodeQ4_K(byte[] b, int off, int n, int at, int scaleAt, int minAt) {
+        float[] f = rowLanes;
+        for (int blk = 0; blk < n / 256; blk++) {
+            int p = off + blk * 144;
+            scalesK4(b, p + 4, sc, mn);
+            rowScales[scaleAt + 2 * blk] = Float16.toFloat(getShort(b, p));
+            rowScales[scaleAt + 2 * blk + 1] = Float16.toFloat(getShort(b, p + 2));
+            for (int c = 0; c < 4; c++) {
+                int lane = at + blk / 2 * 512 + 4 * (blk % 2) + c;
+                int lo = sc[2 * c];
+                int hi = sc[2 * c + 1];
+                for (int e = 0; e < 32; e++) {
+                    int v = b[p + 16 + 32 * c + e];
+                    f[lane + 8 * e] = (v & 0xf) * lo;
+                    f[lane + 8 * (32 + e)] = ((v >> 4) & 0xf) * hi;
+                }
+                int m = minAt + blk / 2 * 16 + 4 * (blk % 2) + c;
+                rowMins[m] = mn[2 * c];
+                rowMins[m + 8] = mn[2 * c + 1];
+            }
+        }
+    }
+
+    /**
+     * dotQ4_K of the decoded row with x: each two super-blocks' eight chunk sums in one vector (four
+     * accumulators, added at the end: integers, so in any order), their mins in one int vector;
+     * then chunk by chunk or block by block as dotQ4_K adds them.
+     */
+    private float dotChunksQ4_K(Input x, int n, boolean grouped, int at, int scaleAt, int minAt) {
+        float[] w = rowLanes, xc = x.chunks;
+        int blocks = n / 256;
+        float acc = 0;
+        float accMin = 0;
+        for (int pr = 0; pr < (blocks + 1) / 2; pr++) {
+            int o = pr * 512;
+            int q = at + o;
+            FloatVector a0 = FloatVector.fromArray(F8, w, q).mul(FloatVector.fromArray(F8, xc, o));
+            FloatVector a1 = FloatVector.fromArray(F8, w, q + 8).mul(FloatVector.fromArray(F8, xc, o + 8));
+            FloatVector a2 = FloatVector.fromArray(F8, w, q + 16).mul(FloatVector.fromArray(F8, xc, o + 16));
+            FloatVector a3 = FloatVector.fromArray(F8, w, q + 24).mul(FloatVector.fromArray(F8, xc, o + 24));
+            for (int e = 32; e < 512; e += 32) {
+                a0 = FloatVector.fromArray(F8, w, q + e).fma(FloatVector.fromArray(F8, xc, o + e), a0);
+                a1 = FloatVector.fromArray(F8, w, q + e + 8).fma(FloatVector.fromArray(F8, xc, o + e + 8), a1);
+                a2 = FloatVector.fromArray(F8, w, q + e + 16).fma(FloatVector.fromArray(F8, xc, o + e + 16), a2);
+                a3 = FloatVector.fromArray(F8, w, q + e + 24).fma(FloatVector.fromArray(F8, xc, o + e + 24), a3);
+            }
+            a0.add(a1).add(a2.add(a3)).intoArray(chunkTotals, 0);
+            IntVector.fromArray(I8, rowMins, minAt + pr * 16).mul(IntVector.fromArray(I8, x.chunkSums, pr * 16))
+                    .add(IntVector.fromArray(I8, rowMins, minAt + pr * 16 + 8).mul(IntVector.fromArray(I8, x.chunkSums, pr * 16 + 8)))
+                    .intoArray(chunkMins, 0);
+            for (int h = 0; h < 2 && 2 * pr + h < blocks; h++) {
+                int blk = 2 * pr + h;
+                float yd = x.scales[blk];
+                float d = rowScales[scaleAt + 2 * blk] * yd;
+                float dmin = rowScales[scaleAt + 2 * blk + 1] * yd;
+                if (grouped) {
+                    for (int c = 4 * h; c < 4 * h + 4; c++) {
+                        acc = Math.fma(chunkTotals[c], d, acc);
+                        accMin = Math.fma((float) chunkMins[c], dmin, accMin);
+                    }
+                } else {
+                    int sum = 0;
+                    int mins = 0;
+                    for (int c = 4 * h; c < 4 * h + 4; c++) {
+                        sum += (int) chunkTotals[c];
+                        mins += chunkMins[c];
+                    }
+                    acc = Math.fma((float) sum, d, acc);
+                    accMin = Math.fma((float) mins, dmin, accMin);
+                }
+            }
+        }
+        return acc - accMin;
+    }
+
     /** A Q8_0 row into rowLanes and rowScales: int lane L of the block's bytes holds elements 4L..4L+3. */
-    private void decodeQ8_0(byte[] b, int off, int n) {
+    private void decodeQ8_0(byte[] b, int off, int n, int at, int scaleAt) {
         float[] f = rowLanes;
         for (int blk = 0; blk < n / 32; blk++) {
             int p = off + blk * 34;
-            rowScales[blk] = Float16.toFloat(getShort(b, p));
+            rowScales[scaleAt + blk] = Float16.toFloat(getShort(b, p));
             IntVector q = ByteVector.fromArray(B32, b, p + 2).reinterpretAsInts();
-            int o = blk * 32;
+            int o = at + blk * 32;
             ((FloatVector) q.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).intoArray(f, o);
             ((FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).intoArray(f, o + 8);
             ((FloatVector) q.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).intoArray(f, o + 16);
@@ -125,14 +238,14 @@ final class VectorKernels extends Kernels {
      * made without a branch (a vector one branch sets and another does not is boxed): Q5_0's 16
      * where its bit is clear, as in dotQ4; Q4_0's 8, the same steps on no bits, halved.
      */
-    private void decodeQ4(GgmlType type, byte[] b, int off, int n) {
+    private void decodeQ4(GgmlType type, byte[] b, int off, int n, int at, int scaleAt) {
         float[] f = rowLanes;
         boolean q5 = type == GgmlType.Q5_0;
         int size = type.blockBytes;
         int half = q5 ? 0 : 1;
         for (int blk = 0; blk < n / 32; blk++) {
             int p = off + blk * size;
-            rowScales[blk] = Float16.toFloat(getShort(b, p));
+            rowScales[scaleAt + blk] = Float16.toFloat(getShort(b, p));
             int qs = p + (q5 ? 6 : 2);
             ShortVector v = ByteVector.fromArray(B32, b, qs - 16).reinterpretAsInts().rearrange(UPPER_TWICE)
                     .lanewise(ASHR, HIGH_NIBBLE_SHIFTS).reinterpretAsShorts();
@@ -140,7 +253,7 @@ final class VectorKernels extends Kernels {
             IntVector e = v.and((short) 0xf).sub(clear.and(0x100010).lanewise(LSHR, half).reinterpretAsShorts()).reinterpretAsInts();
             IntVector d = v.lanewise(ASHR, 8).and((short) 0xf)
                     .sub(clear.lanewise(LSHR, 1).and(0x100010).lanewise(LSHR, half).reinterpretAsShorts()).reinterpretAsInts();
-            int o = blk * 32;
+            int o = at + blk * 32;
             ((FloatVector) e.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).intoArray(f, o);
             ((FloatVector) d.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).intoArray(f, o + 8);
             ((FloatVector) e.lanewise(ASHR, 16).convert(I2F, 0)).intoArray(f, o + 16);
@@ -149,42 +262,44 @@ final class VectorKernels extends Kernels {
     }
 
     /** The decoded row dotted with x: dotQ8_0's sums, each block's int lanes made by float FMAs. */
-    private float dotLanes(Input x, int n) {
+    private float dotLanes(Input x, int n, int at, int scaleAt) {
         float[] w = rowLanes, xl = x.lanes;
         FloatVector acc = FloatVector.zero(F8);
         for (int blk = 0; blk < n / 32; blk++) {
             int o = blk * 32;
-            FloatVector s = FloatVector.fromArray(F8, w, o).mul(FloatVector.fromArray(F8, xl, o));
-            s = FloatVector.fromArray(F8, w, o + 8).fma(FloatVector.fromArray(F8, xl, o + 8), s);
-            s = FloatVector.fromArray(F8, w, o + 16).fma(FloatVector.fromArray(F8, xl, o + 16), s);
-            s = FloatVector.fromArray(F8, w, o + 24).fma(FloatVector.fromArray(F8, xl, o + 24), s);
-            acc = s.fma(FloatVector.broadcast(F8, rowScales[blk] * x.scales[blk]), acc);
+            int q = at + o;
+            FloatVector s = FloatVector.fromArray(F8, w, q).mul(FloatVector.fromArray(F8, xl, o));
+            s = FloatVector.fromArray(F8, w, q + 8).fma(FloatVector.fromArray(F8, xl, o + 8), s);
+            s = FloatVector.fromArray(F8, w, q + 16).fma(FloatVector.fromArray(F8, xl, o + 16), s);
+            s = FloatVector.fromArray(F8, w, q + 24).fma(FloatVector.fromArray(F8, xl, o + 24), s);
+            acc = s.fma(FloatVector.broadcast(F8, rowScales[scaleAt + blk] * x.scales[blk]), acc);
         }
         acc.intoArray(lanes8, 0);
         return hsum8(lanes8);
     }
 
     /** dotLanes of two tokens, into pair: each weight vector loaded once for both. */
-    private void dotLanes2(Input x0, Input x1, int n) {
+    private void dotLanes2(Input x0, Input x1, int n, int at, int scaleAt) {
         float[] w = rowLanes, xl0 = x0.lanes, xl1 = x1.lanes;
         FloatVector acc0 = FloatVector.zero(F8);
         FloatVector acc1 = FloatVector.zero(F8);
         for (int blk = 0; blk < n / 32; blk++) {
             int o = blk * 32;
-            FloatVector w0 = FloatVector.fromArray(F8, w, o);
-            FloatVector w1 = FloatVector.fromArray(F8, w, o + 8);
-            FloatVector w2 = FloatVector.fromArray(F8, w, o + 16);
-            FloatVector w3 = FloatVector.fromArray(F8, w, o + 24);
+            float d = rowScales[scaleAt + blk];
+            FloatVector w0 = FloatVector.fromArray(F8, w, at + o);
+            FloatVector w1 = FloatVector.fromArray(F8, w, at + o + 8);
+            FloatVector w2 = FloatVector.fromArray(F8, w, at + o + 16);
+            FloatVector w3 = FloatVector.fromArray(F8, w, at + o + 24);
             FloatVector s = w0.mul(FloatVector.fromArray(F8, xl0, o));
             s = w1.fma(FloatVector.fromArray(F8, xl0, o + 8), s);
             s = w2.fma(FloatVector.fromArray(F8, xl0, o + 16), s);
             s = w3.fma(FloatVector.fromArray(F8, xl0, o + 24), s);
-            acc0 = s.fma(FloatVector.broadcast(F8, rowScales[blk] * x0.scales[blk]), acc0);
+            acc0 = s.fma(FloatVector.broadcast(F8, d * x0.scales[blk]), acc0);
             FloatVector u = w0.mul(FloatVector.fromArray(F8, xl1, o));
             u = w1.fma(FloatVector.fromArray(F8, xl1, o + 8), u);
             u = w2.fma(FloatVector.fromArray(F8, xl1, o + 16), u);
             u = w3.fma(FloatVector.fromArray(F8, xl1, o + 24), u);
-            acc1 = u.fma(FloatVector.broadcast(F8, rowScales[blk] * x1.scales[blk]), acc1);
+            acc1 = u.fma(FloatVector.broadcast(F8, d * x1.scales[blk]), acc1);
         }
         acc0.intoArray(lanes8, 0);
         pair[0] = hsum8(lanes8);

@@ -70,6 +70,27 @@ class KernelsTest {
     }
 
     /**
+     * Rows of 3 super-blocks: the Q4_K batch kernel sums super-blocks in pairs, the last one with
+     * nothing, after the same kernels decoded Q8_0 rows into the scratch it reuses.
+     */
+    @Test
+    void batches_ofAnOddNumberOfSuperBlocks_equalScalar() {
+        Kernels vector = Kernels.create(8);
+        Kernels scalar = new Kernels(8);
+        int columns = 768;
+        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
+            for (int seed = 0; seed < 5; seed++) {
+                Random random = new Random(seed);
+                int[] scales = type == GgmlType.Q4_K ? new int[] {0, 2} : type == GgmlType.Q6_K ? new int[] {208} : new int[] {0};
+                Tensor w = randomTensor(type, scales, random, columns);
+                float[] x = new float[columns];
+                for (int i = 0; i < columns; i++) x[i] = (float) random.nextGaussian();
+                assertSameBatches(scalar, vector, w, x, "seed " + seed);
+            }
+        }
+    }
+
+    /**
      * Every weight and every activation at its largest magnitude, so each lane holds the largest
      * sum it can: the vector kernels add four products in a short where they fit (all but Q8_0).
      */
@@ -188,12 +209,13 @@ class KernelsTest {
      * first four grouped), each output equal to the scalar kernels' bit for bit.
      */
     private static void assertSameBatches(Kernels scalar, Kernels vector, Tensor w, float[] x, String what) {
+        int columns = w.columns();
         for (int tokens = 1; tokens <= 5; tokens++) {
             Input[] in = new Input[tokens];
             for (int t = 0; t < tokens; t++) {
-                float[] xt = new float[COLUMNS];
-                for (int i = 0; i < COLUMNS; i++) xt[i] = x[(i + 7 * t) % COLUMNS];
-                in[t] = Input.of(Input.kindFor(w.type), xt, 0, COLUMNS, tokens > 1);
+                float[] xt = new float[columns];
+                for (int i = 0; i < columns; i++) xt[i] = x[(i + 7 * t) % columns];
+                in[t] = Input.of(Input.kindFor(w.type), xt, 0, columns, tokens > 1);
             }
             float[][] expected = new float[tokens][ROWS];
             float[][] actual = new float[tokens][ROWS];
@@ -238,7 +260,11 @@ class KernelsTest {
     }
 
     private static Tensor randomTensor(GgmlType type, int[] scaleOffsets, Random random) {
-        int rowBytes = (int) type.bytes(COLUMNS);
+        return randomTensor(type, scaleOffsets, random, COLUMNS);
+    }
+
+    private static Tensor randomTensor(GgmlType type, int[] scaleOffsets, Random random, int columns) {
+        int rowBytes = (int) type.bytes(columns);
         int blocks = rowBytes / type.blockBytes;
         byte[] bytes = new byte[rowBytes * ROWS];
         random.nextBytes(bytes);
@@ -248,7 +274,7 @@ class KernelsTest {
                 buffer.putShort(blk * type.blockBytes + off, Float16.fromFloat(0.001f + random.nextFloat() * 0.05f));
             }
         }
-        return new Tensor("w", type, new long[] {COLUMNS, ROWS}, new ByteBuffer[] {buffer}, ROWS);
+        return new Tensor("w", type, new long[] {columns, ROWS}, new ByteBuffer[] {buffer}, ROWS);
     }
 
     /** Gaussian values, or with {@code extreme} a few huge ones so most quants are 0 and some ±127. */
