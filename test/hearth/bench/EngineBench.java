@@ -99,7 +99,7 @@ public final class EngineBench {
         System.out.printf("  greedy tokens: %s%n", agreement(ours.tokens, server.tokens));
         System.out.printf("  engine allocates %.1f MB per token (a few: activations; tens: boxed vector code)%n", ours.allocatedPerToken / 1e6);
         System.out.printf("  hearth serving it: RSS %d MiB (peak %d MiB; file-backed %d, anonymous %d) vs file + KV cache %d MiB:"
-                + " %.2fx (target <= 1.10)%n", memory[0] >> 20, memory[1] >> 20, memory[2] >> 20, memory[3] >> 20, budget >> 20,
+                + " %.3fx (target <= 1.10)%n", memory[0] >> 20, memory[1] >> 20, memory[2] >> 20, memory[3] >> 20, budget >> 20,
                 (double) memory[0] / budget);
     }
 
