@@ -15,11 +15,11 @@ final class Input {
     final int[] sums;       // Q8_K: sum of each 16 quants (ggml block_q8_K.bsums)
     final int[] pairSums;   // Q8_K: per block, sums 0, 2, .., 14, then 1, 3, .., 15 (as VectorKernels.dotQ6_K reads them)
     final short[] pairs;    // Q8_0/Q8_K: the quants as VectorKernels read them, see pairs()
-    final float[] lanes;    // Q8_0 in a batch: the quants as floats in VectorKernels' lane order, see lanes()
-    final float[] chunks;   // Q8_K in a batch: the quants as floats, a lane per 64-element chunk, see chunks()
+    final float[] lanes;    // in a batch for Q8_0/Q4_0/Q5_0/Q6_K rows: the quants as floats in VectorKernels' lane order, see lanes()
+    final float[] chunks;   // in a batch for Q4_K rows: the quants as floats, a lane per 64-element chunk, see chunks()
     final int[] chunkSums;  // and per chunk the sums of its first and last two 16s, see chunks()
 
-    private Input(Kind kind, int length, float[] values, byte[] quants, float[] scales, int[] sums, boolean batch) {
+    private Input(Kind kind, int length, float[] values, byte[] quants, float[] scales, int[] sums, GgmlType batch) {
         this.kind = kind;
         this.length = length;
         this.values = values;
@@ -28,9 +28,10 @@ final class Input {
         this.sums = sums;
         this.pairs = quants == null ? null : pairs(quants);
         this.pairSums = sums == null ? null : pairs(sums);
-        this.lanes = batch && kind == Kind.Q8_0 ? lanes(quants) : null;
-        this.chunks = batch && kind == Kind.Q8_K ? chunks(quants) : null;
-        this.chunkSums = batch && kind == Kind.Q8_K ? chunkSums(sums) : null;
+        boolean chunked = batch == GgmlType.Q4_K;
+        this.lanes = batch != null && quants != null && !chunked ? lanes(quants) : null;
+        this.chunks = chunked ? chunks(quants) : null;
+        this.chunkSums = chunked ? chunkSums(sums) : null;
     }
 
     static Kind kindFor(GgmlType weight) {
@@ -46,11 +47,14 @@ final class Input {
     }
 
     static Input of(Kind kind, float[] x, int offset, int n) {
-        return of(kind, x, offset, n, false);
+        return of(kind, x, offset, n, null);
     }
 
-    /** {@code batch}: one of several tokens multiplied by the same rows, which may use {@link #lanes}. */
-    static Input of(Kind kind, float[] x, int offset, int n, boolean batch) {
+    /**
+     * {@code batch}: the type of the rows when this is one of several tokens multiplied by the same
+     * rows (VectorKernels.dotRows then reads {@link #lanes} or {@link #chunks}), else null.
+     */
+    static Input of(Kind kind, float[] x, int offset, int n, GgmlType batch) {
         switch (kind) {
             case F32: return new Input(kind, n, java.util.Arrays.copyOfRange(x, offset, offset + n), null, null, null, batch);
             case F16: {
@@ -69,7 +73,7 @@ final class Input {
     }
 
     /** ggml x86 quantize_row_q8_0: d = amax/127 stored as F16, q = rint(x * 127/amax). */
-    private static Input q8_0(float[] x, int offset, int n, boolean batch) {
+    private static Input q8_0(float[] x, int offset, int n, GgmlType batch) {
         if (n % 32 != 0) throw new EngineException("a Q8_0 row needs a multiple of 32 values, found " + n);
         byte[] q = new byte[n];
         float[] d = new float[n / 32];
@@ -85,7 +89,7 @@ final class Input {
     }
 
     /** ggml quantize_row_q8_K_ref: scale -127/max of the signed extreme, d kept as float. */
-    private static Input q8_K(float[] x, int offset, int n, boolean batch) {
+    private static Input q8_K(float[] x, int offset, int n, GgmlType batch) {
         if (n % 256 != 0) throw new EngineException("a Q8_K row needs a multiple of 256 values, found " + n);
         byte[] q = new byte[n];
         float[] d = new float[n / 256];

@@ -77,7 +77,7 @@ class Kernels {
             for (boolean grouped : new boolean[] {false, true}) {
                 if (Float.compare(a.dot(type, in, grouped), b.dot(type, in, grouped)) != 0) return false;
             }
-            Input batch = Input.of(Input.kindFor(type), x, 0, n, true);
+            Input batch = Input.of(Input.kindFor(type), x, 0, n, type);
             Input[] tokens = {batch, batch, batch};                          // a pair and an odd one
             float[][] outA = new float[3][1];
             float[][] outB = new float[3][1];

@@ -22,7 +22,7 @@ final class Matmul {
         int n = w.columns();
         Input.Kind kind = Input.kindFor(w.type);
         Input[] in = new Input[x.length];
-        for (int t = 0; t < x.length; t++) in[t] = Input.of(kind, x[t], 0, n, x.length > 1);
+        for (int t = 0; t < x.length; t++) in[t] = Input.of(kind, x[t], 0, n, x.length > 1 ? w.type : null);
         int rows = (int) w.rows();
         int grouped = x.length - x.length % 4;             // llama.cpp's repacked gemm takes tokens in fours
         workers.run(rows, MIN_ROWS_PER_CHUNK, (worker, from, to) -> {

@@ -50,11 +50,15 @@ final class VectorKernels extends Kernels {
     private static final IntVector EVEN_SCALE_SHIFTS = IntVector.fromArray(I8, new int[] {24, 8, 24, 8, 24, 8, 24, 8}, 0);
     private static final IntVector ODD_SCALE_SHIFTS = IntVector.fromArray(I8, new int[] {16, 0, 16, 0, 16, 0, 16, 0}, 0);
 
+    private static final float MAGIC = 0x1.8p23f;       // 1.5 x 2^23: from it to 2^24 a float's low mantissa bits are an int
+    private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
+
     private final float[] lanes8 = new float[8];
     private final float[] splitSums = new float[8];
     private float[] rowLanes = new float[0];      // a decoded row, in Input.lanes' order
     private float[] rowScales = new float[0];     // and its block scales (Q4_K: d and dmin)
-    private int[] rowMins = new int[0];           // Q4_K: each chunk's two mins, laid out as Input.chunkSums
+    private int[] rowMins = new int[0];           // Q4_K: each chunk's two mins, laid out as Input.chunkSums;
+                                                  // Q6_K: each super-block's scales as dotQ6_K pairs them
     private final float[] chunkTotals = new float[8];
     private final int[] chunkMins = new int[8];
 
@@ -82,6 +86,10 @@ final class VectorKernels extends Kernels {
         GgmlType type = w.type;
         if (type == GgmlType.Q4_K && in.length > 1 && in[0].chunks != null) {
             dotRowsQ4_K(w, count, in, grouped, out, r0, bias);
+            return;
+        }
+        if (type == GgmlType.Q6_K && in.length > 1 && in[0].lanes != null) {
+            dotRowsQ6_K(w, count, in, out, r0, bias);
             return;
         }
         if (in.length < 2 || in[0].lanes == null || (type != GgmlType.Q8_0 && type != GgmlType.Q4_0 && type != GgmlType.Q5_0)) {
@@ -133,6 +141,86 @@ final class VectorKernels extends Kernels {
                 out[t][r] = bias == null ? v : v + bias[r];
             }
         }
+    }
+
+    /** dotRows for Q6_K: the load's rows decoded (decodeQ6_K), then each token against them (dotLanesQ6_K). */
+    private void dotRowsQ6_K(Tensor w, int count, Input[] in, float[][] out, int r0, float[] bias) {
+        int n = in[0].length;
+        int blocks = n / 256;
+        if (rowLanes.length < count * n) rowLanes = new float[count * n];
+        if (rowScales.length < count * blocks) rowScales = new float[count * blocks];
+        if (rowMins.length < count * 16 * blocks) rowMins = new int[count * 16 * blocks];
+        for (int i = 0; i < count; i++) decodeQ6_K(rows, ROW_PAD + i * w.rowBytes, n, i * n, i * blocks, i * 16 * blocks);
+        for (int t = 0; t < in.length; t++) {
+            for (int i = 0; i < count; i++) {
+                int r = r0 + i;
+                float v = dotLanesQ6_K(in[t], n, i * n, i * blocks, i * 16 * blocks);
+                out[t][r] = bias == null ? v : v + bias[r];
+            }
+        }
+    }
+
+    /**
+     * A Q6_K row: each quant, 0..63, times its scale, in Input.lanes' order, group g = 4j + c of
+     * a super-block being its elements 128j + 32c.., lanes 0-3 scaled by scale 8j + 2c and lanes
+     * 4-7 by the next, as dotQ6_K's int lanes are; each super-block's d in rowScales, its scales
+     * for the bsums correction in rowMins, 16 each, as dotQ6_K pairs them.
+     */
+    private void decodeQ6_K(byte[] b, int off, int n, int at, int scaleAt, int scalePairsAt) {
+        float[] f = rowLanes;
+        for (int blk = 0; blk < n / 256; blk++) {
+            int p = off + blk * 210;
+            rowScales[scaleAt + blk] = Float16.toFloat(getShort(b, p + 208));
+            IntVector scales = ByteVector.fromArray(B32, b, p + 192).reinterpretAsInts().rearrange(SCALE_PAIRS);
+            scales.lanewise(LSHL, EVEN_SCALE_SHIFTS).lanewise(ASHR, 24).intoArray(rowMins, scalePairsAt + 16 * blk);
+            scales.lanewise(LSHL, ODD_SCALE_SHIFTS).lanewise(ASHR, 24).intoArray(rowMins, scalePairsAt + 16 * blk + 8);
+        }
+        for (int g = 0; g < n / 32; g++) {
+            int p = off + (g >> 3) * 210;
+            int j = (g >> 2) & 1;
+            int c = g & 3;
+            IntVector l = ByteVector.fromArray(B32, b, p + 64 * j + 32 * (c & 1)).reinterpretAsInts().lanewise(LSHR, 4 * (c >> 1));
+            IntVector h = ByteVector.fromArray(B32, b, p + 128 + 32 * j).reinterpretAsInts().lanewise(LSHR, 2 * c);
+            int sc = p + 192 + 8 * j + 2 * c;
+            IntVector scale = IntVector.broadcast(I8, b[sc]).blend(b[sc + 1], UPPER_LANES);
+            int o = at + 32 * g;
+            ((FloatVector) l.and(0xf).or(h.and(3).lanewise(LSHL, 4)).mul(scale).convert(I2F, 0)).intoArray(f, o);
+            ((FloatVector) l.lanewise(LSHR, 8).and(0xf).or(h.lanewise(LSHR, 8).and(3).lanewise(LSHL, 4)).mul(scale)
+                    .convert(I2F, 0)).intoArray(f, o + 8);
+            ((FloatVector) l.lanewise(LSHR, 16).and(0xf).or(h.lanewise(LSHR, 16).and(3).lanewise(LSHL, 4)).mul(scale)
+                    .convert(I2F, 0)).intoArray(f, o + 16);
+            ((FloatVector) l.lanewise(LSHR, 24).and(0xf).or(h.lanewise(LSHR, 24).and(3).lanewise(LSHL, 4)).mul(scale)
+                    .convert(I2F, 0)).intoArray(f, o + 24);
+        }
+    }
+
+    /**
+     * dotQ6_K of the decoded row with x. A lane's four products in one group are at most 4 x 63 x
+     * 128 x 127 < 2^22 in magnitude, so summed onto 1.5 x 2^23 they stay exact and its float's
+     * low bits are their int: the groups' ints add up to dotQ6_K's lanes, then its -32 correction
+     * and scale. (A whole super-block's lane can pass 2^24, and JDK 17 boxes float-to-int casts.)
+     */
+    private float dotLanesQ6_K(Input x, int n, int at, int scaleAt, int scalePairsAt) {
+        float[] w = rowLanes, xl = x.lanes;
+        FloatVector acc = FloatVector.zero(F8);
+        for (int blk = 0; blk < n / 256; blk++) {
+            IntVector sumi = IntVector.zero(I8);
+            for (int o = blk * 256; o < blk * 256 + 256; o += 32) {
+                int q = at + o;
+                FloatVector v = FloatVector.fromArray(F8, w, q).fma(FloatVector.fromArray(F8, xl, o), FloatVector.broadcast(F8, MAGIC));
+                v = FloatVector.fromArray(F8, w, q + 8).fma(FloatVector.fromArray(F8, xl, o + 8), v);
+                v = FloatVector.fromArray(F8, w, q + 16).fma(FloatVector.fromArray(F8, xl, o + 16), v);
+                v = FloatVector.fromArray(F8, w, q + 24).fma(FloatVector.fromArray(F8, xl, o + 24), v);
+                sumi = sumi.add(v.reinterpretAsInts()).sub(MAGIC_BITS);
+            }
+            int sp = scalePairsAt + blk * 16;
+            IntVector offset = IntVector.fromArray(I8, rowMins, sp).mul(IntVector.fromArray(I8, x.pairSums, blk * 16))
+                    .add(IntVector.fromArray(I8, rowMins, sp + 8).mul(IntVector.fromArray(I8, x.pairSums, blk * 16 + 8)));
+            sumi = sumi.sub(offset.lanewise(LSHL, 5));
+            acc = ((FloatVector) sumi.convert(I2F, 0)).fma(FloatVector.broadcast(F8, x.scales[blk] * rowScales[scaleAt + blk]), acc);
+        }
+        acc.intoArray(lanes8, 0);
+        return hsum8(lanes8);
     }
 
     /**

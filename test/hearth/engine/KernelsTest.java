@@ -215,7 +215,7 @@ class KernelsTest {
             for (int t = 0; t < tokens; t++) {
                 float[] xt = new float[columns];
                 for (int i = 0; i < columns; i++) xt[i] = x[(i + 7 * t) % columns];
-                in[t] = Input.of(Input.kindFor(w.type), xt, 0, columns, tokens > 1);
+                in[t] = Input.of(Input.kindFor(w.type), xt, 0, columns, tokens > 1 ? w.type : null);
             }
             float[][] expected = new float[tokens][ROWS];
             float[][] actual = new float[tokens][ROWS];
