@@ -150,7 +150,7 @@ class Kernels {
      * out[t][r0 + i] = row i of the last load dotted with in[t] (+ bias[r0 + i]), for its first
      * {@code count} rows and every token; tokens before {@code grouped} are grouped (see
      * {@link #dot}). Rows go in pairs through {@link #dot2}. VectorKernels overrides this for
-     * batches of Q8_0, Q4_0 and Q5_0 rows, which it decodes once for all the tokens.
+     * batches of quantised rows, which it decodes once for all the tokens.
      */
     void dotRows(Tensor w, int count, Input[] in, int grouped, float[][] out, int r0, float[] bias) {
         int i = 0;

@@ -60,7 +60,7 @@ final class VectorKernels extends Kernels {
     private final float[] splitSums = new float[8];
     private float[] rowLanes = new float[0];      // a decoded row, in Input.lanes' order
     private float[] rowScales = new float[0];     // and its block scales (Q4_K: d and dmin)
-    private int[] rowMins = new int[0];           // Q4_K: each chunk's two mins, laid out as Input.chunkSums;
+    private int[] rowInts = new int[0];           // Q4_K: each chunk's two mins, laid out as Input.chunkSums;
                                                   // Q6_K: each super-block's scales as dotQ6_K pairs them
     private final float[] chunkTotals = new float[8];
     private final int[] chunkMins = new int[8];
@@ -80,25 +80,25 @@ final class VectorKernels extends Kernels {
     }
 
     /**
-     * A batch of Q8_0, Q4_0 or Q5_0 rows: each row decoded once to floats, in Input.lanes' order,
-     * then dotted with every token in float lanes. A block's products are integers and their sums
-     * stay below 2^24, so the float lanes hold exactly ggml's int lanes; the rest is dotQ8_0's.
+     * A batch of tokens (Input.lanes or Input.chunks set) through rows of a quantised type: each row
+     * decoded once to floats, then dotted with every token in float lanes. Products are integers
+     * and every partial sum stays below 2^24, so the float lanes hold exactly the integers ggml's
+     * int lanes hold; from there each format goes on as its one-token kernel does. Anything else
+     * goes through Kernels.dotRows.
      */
     @Override
     void dotRows(Tensor w, int count, Input[] in, int grouped, float[][] out, int r0, float[] bias) {
         GgmlType type = w.type;
-        if (type == GgmlType.Q4_K && in.length > 1 && in[0].chunks != null) {
-            dotRowsQ4_K(w, count, in, grouped, out, r0, bias);
-            return;
-        }
-        if (type == GgmlType.Q6_K && in.length > 1 && in[0].lanes != null) {
-            dotRowsQ6_K(w, count, in, out, r0, bias);
-            return;
-        }
-        if (in.length < 2 || in[0].lanes == null || (type != GgmlType.Q8_0 && type != GgmlType.Q4_0 && type != GgmlType.Q5_0)) {
-            super.dotRows(w, count, in, grouped, out, r0, bias);
-            return;
-        }
+        boolean lanes = in[0].lanes != null;
+        if (type == GgmlType.Q4_K && in[0].chunks != null) dotRowsQ4_K(w, count, in, grouped, out, r0, bias);
+        else if (type == GgmlType.Q6_K && lanes) dotRowsQ6_K(w, count, in, out, r0, bias);
+        else if ((type == GgmlType.Q8_0 || type == GgmlType.Q4_0 || type == GgmlType.Q5_0) && lanes) dotRowsLanes(w, count, in, out, r0, bias);
+        else super.dotRows(w, count, in, grouped, out, r0, bias);
+    }
+
+    /** dotRows for Q8_0, Q4_0 and Q5_0: dotQ8_0's sums, each block's int lanes made by float FMAs. */
+    private void dotRowsLanes(Tensor w, int count, Input[] in, float[][] out, int r0, float[] bias) {
+        GgmlType type = w.type;
         // Every row of the load decoded first (about 100 KB of floats, in L2), then each token (one
         // pair at a time) against them all: its inputs, up to 19 KB, are read once per load.
         int n = in[0].length;
@@ -135,7 +135,7 @@ final class VectorKernels extends Kernels {
         int mins = lanes / 32;
         if (rowLanes.length < count * lanes) rowLanes = new float[count * lanes];
         if (rowScales.length < count * (n / 128)) rowScales = new float[count * (n / 128)];
-        if (rowMins.length < count * mins) rowMins = new int[count * mins];
+        if (rowInts.length < count * mins) rowInts = new int[count * mins];
         for (int i = 0; i < count; i++) decodeQ4_K(rows, ROW_PAD + i * w.rowBytes, n, i * lanes, i * (n / 128), i * mins);
         for (int t = 0; t < in.length; t++) {
             for (int i = 0; i < count; i++) {
@@ -152,7 +152,7 @@ final class VectorKernels extends Kernels {
         int blocks = n / 256;
         if (rowLanes.length < count * n) rowLanes = new float[count * n];
         if (rowScales.length < count * blocks) rowScales = new float[count * blocks];
-        if (rowMins.length < count * 16 * blocks) rowMins = new int[count * 16 * blocks];
+        if (rowInts.length < count * 16 * blocks) rowInts = new int[count * 16 * blocks];
         for (int i = 0; i < count; i++) decodeQ6_K(rows, ROW_PAD + i * w.rowBytes, n, i * n, i * blocks, i * 16 * blocks);
         for (int t = 0; t < in.length; t++) {
             for (int i = 0; i < count; i++) {
@@ -167,7 +167,7 @@ final class VectorKernels extends Kernels {
      * A Q6_K row: each quant, 0..63, times its scale, in Input.lanes' order, group g = 4j + c of
      * a super-block being its elements 128j + 32c.., lanes 0-3 scaled by scale 8j + 2c and lanes
      * 4-7 by the next, as dotQ6_K's int lanes are; each super-block's d in rowScales, its scales
-     * for the bsums correction in rowMins, 16 each, as dotQ6_K pairs them.
+     * for the bsums correction in rowInts, 16 each, as dotQ6_K pairs them.
      */
     private void decodeQ6_K(byte[] b, int off, int n, int at, int scaleAt, int scalePairsAt) {
         float[] f = rowLanes;
@@ -175,8 +175,8 @@ final class VectorKernels extends Kernels {
             int p = off + blk * 210;
             rowScales[scaleAt + blk] = Float16.toFloat(getShort(b, p + 208));
             IntVector scales = ByteVector.fromArray(B32, b, p + 192).reinterpretAsInts().rearrange(SCALE_PAIRS);
-            scales.lanewise(LSHL, EVEN_SCALE_SHIFTS).lanewise(ASHR, 24).intoArray(rowMins, scalePairsAt + 16 * blk);
-            scales.lanewise(LSHL, ODD_SCALE_SHIFTS).lanewise(ASHR, 24).intoArray(rowMins, scalePairsAt + 16 * blk + 8);
+            scales.lanewise(LSHL, EVEN_SCALE_SHIFTS).lanewise(ASHR, 24).intoArray(rowInts, scalePairsAt + 16 * blk);
+            scales.lanewise(LSHL, ODD_SCALE_SHIFTS).lanewise(ASHR, 24).intoArray(rowInts, scalePairsAt + 16 * blk + 8);
         }
         for (int g = 0; g < n / 32; g++) {
             int p = off + (g >> 3) * 210;
@@ -217,8 +217,8 @@ final class VectorKernels extends Kernels {
                 sumi = sumi.add(v.reinterpretAsInts()).sub(MAGIC_BITS);
             }
             int sp = scalePairsAt + blk * 16;
-            IntVector offset = IntVector.fromArray(I8, rowMins, sp).mul(IntVector.fromArray(I8, x.pairSums, blk * 16))
-                    .add(IntVector.fromArray(I8, rowMins, sp + 8).mul(IntVector.fromArray(I8, x.pairSums, blk * 16 + 8)));
+            IntVector offset = IntVector.fromArray(I8, rowInts, sp).mul(IntVector.fromArray(I8, x.pairSums, blk * 16))
+                    .add(IntVector.fromArray(I8, rowInts, sp + 8).mul(IntVector.fromArray(I8, x.pairSums, blk * 16 + 8)));
             sumi = sumi.sub(offset.lanewise(LSHL, 5));
             acc = ((FloatVector) sumi.convert(I2F, 0)).fma(FloatVector.broadcast(F8, x.scales[blk] * rowScales[scaleAt + blk]), acc);
         }
@@ -229,7 +229,7 @@ final class VectorKernels extends Kernels {
     /**
      * A Q4_K row in Input.chunks' order, each quant times its sub-block's scale (at most 63 x 15,
      * so a chunk's 64 products sum below 2^23 and float lanes hold them exactly); each super-block's
-     * d and dmin in rowScales[2b], [2b + 1], its mins in rowMins as Input.chunkSums lays out sums.
+     * d and dmin in rowScales[2b], [2b + 1], its mins in rowInts as Input.chunkSums lays out sums.
      * An odd last super-block leaves lanes 4-7 of its pair as an earlier row left them: finite
      * integers, which meet the zeros Input.chunks pads with.
      */
@@ -250,8 +250,8 @@ final class VectorKernels extends Kernels {
                     f[lane + 8 * (32 + e)] = ((v >> 4) & 0xf) * hi;
                 }
                 int m = minAt + blk / 2 * 16 + 4 * (blk % 2) + c;
-                rowMins[m] = mn[2 * c];
-                rowMins[m + 8] = mn[2 * c + 1];
+                rowInts[m] = mn[2 * c];
+                rowInts[m + 8] = mn[2 * c + 1];
             }
         }
     }
@@ -280,8 +280,8 @@ final class VectorKernels extends Kernels {
                 a3 = FloatVector.fromArray(F8, w, q + e + 24).fma(FloatVector.fromArray(F8, xc, o + e + 24), a3);
             }
             a0.add(a1).add(a2.add(a3)).intoArray(chunkTotals, 0);
-            IntVector.fromArray(I8, rowMins, minAt + pr * 16).mul(IntVector.fromArray(I8, x.chunkSums, pr * 16))
-                    .add(IntVector.fromArray(I8, rowMins, minAt + pr * 16 + 8).mul(IntVector.fromArray(I8, x.chunkSums, pr * 16 + 8)))
+            IntVector.fromArray(I8, rowInts, minAt + pr * 16).mul(IntVector.fromArray(I8, x.chunkSums, pr * 16))
+                    .add(IntVector.fromArray(I8, rowInts, minAt + pr * 16 + 8).mul(IntVector.fromArray(I8, x.chunkSums, pr * 16 + 8)))
                     .intoArray(chunkMins, 0);
             for (int h = 0; h < 2 && 2 * pr + h < blocks; h++) {
                 int blk = 2 * pr + h;
