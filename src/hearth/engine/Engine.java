@@ -13,6 +13,7 @@ import java.util.function.IntConsumer;
 public final class Engine {
     private static final int PENALTY_LAST_N = 64;   // llama.cpp's default repeat_last_n
     static final int UBATCH = 512;                  // llama.cpp's default n_ubatch: the most tokens one forward pass takes
+    public static final int CACHE_STEP = Transformer.CACHE_STEP;   // the KV cache grows this many positions at a time
 
     private final Model model;
     private final Transformer transformer;
@@ -70,9 +71,14 @@ public final class Engine {
         return transformer.contextLength;
     }
 
-    /** Bytes held by the KV cache (F16 keys and values for every layer and position of the context). */
+    /** Bytes the KV cache holds once the whole context is in use (F16 keys and values, every layer). */
     public long cacheBytes() {
         return transformer.cacheBytes();
+    }
+
+    /** Bytes the KV cache holds now: it grows with the positions in use, CACHE_STEP at a time. */
+    public long residentCacheBytes() {
+        return transformer.residentCacheBytes();
     }
 
     /**

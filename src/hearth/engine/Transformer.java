@@ -4,13 +4,19 @@
 // the last layer, only the final token continues past attention, as llama.cpp's inp_out_ids does.
 package hearth.engine;
 
+import java.util.Arrays;
+
 final class Transformer {
     final Model model;
     final int contextLength;
     private final Matmul matmul;
     private final Attention attention;
+    // The KV cache grows with the positions in use, CACHE_STEP at a time, up to contextLength: a long
+    // context costs memory only once a conversation fills it (llama.cpp allocates all of it up front).
+    static final int CACHE_STEP = 256;
     private final short[][] keyCache;     // [layer][pos * kvDim + head * headDim + i], F16 bits
     private final short[][] valueCache;   // [layer][pos * kvValueDim + head * valueDim + i], F16 bits
+    private int cachedPositions;          // how many positions the cache arrays hold now
     private final float scale;
     private final float[][] normed;       // the last token after the output norm
     private final float[][] logits;       // returned by forward, valid until its next call
@@ -21,16 +27,36 @@ final class Transformer {
         this.contextLength = contextLength;
         this.matmul = matmul;
         this.attention = new Attention(matmul.lanes);
-        this.keyCache = new short[model.layerCount][contextLength * model.kvDim()];
-        this.valueCache = new short[model.layerCount][contextLength * model.kvHeads * model.valueDim];
+        this.keyCache = new short[model.layerCount][0];
+        this.valueCache = new short[model.layerCount][0];
         this.scale = 1.0f / (float) Math.sqrt(model.headDim);
         this.normed = new float[1][model.dim];
         this.logits = new float[1][model.vocab];
     }
 
+    /** Bytes the KV cache takes when the whole context is in use (F16: 2 bytes per value). */
     long cacheBytes() {
-        long perLayer = 2L * keyCache[0].length + 2L * valueCache[0].length;   // F16: 2 bytes per value
-        return perLayer * model.layerCount;
+        return cacheBytes(contextLength);
+    }
+
+    /** Bytes the KV cache takes now. */
+    long residentCacheBytes() {
+        return cacheBytes(cachedPositions);
+    }
+
+    private long cacheBytes(int positions) {
+        return 2L * positions * (model.kvDim() + model.kvHeads * model.valueDim) * model.layerCount;
+    }
+
+    /** Grows every layer's cache, one layer at a time, to hold positions [0, end). */
+    private void reserve(int end) {
+        if (end <= cachedPositions) return;
+        int positions = Math.min(contextLength, (end + CACHE_STEP - 1) / CACHE_STEP * CACHE_STEP);
+        for (int l = 0; l < model.layerCount; l++) {
+            keyCache[l] = Arrays.copyOf(keyCache[l], positions * model.kvDim());
+            valueCache[l] = Arrays.copyOf(valueCache[l], positions * model.kvHeads * model.valueDim);
+        }
+        cachedPositions = positions;
     }
 
     /**
@@ -45,6 +71,7 @@ final class Transformer {
             throw new EngineException("the prompt and answer need " + (pos0 + n) + " tokens but the context holds "
                     + contextLength + "; shorten the prompt or raise the context length");
         }
+        reserve(pos0 + n);
         // A batch's activations (n x 62 KB for a 0.5B model) live for this call only, so a long
         // prompt's do not stay resident through the answer.
         Scratch s = n > 1 ? new Scratch(m, n) : single != null ? single : (single = new Scratch(m, 1));

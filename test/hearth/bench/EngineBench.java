@@ -1,6 +1,8 @@
 // Embedded engine against llama.cpp's llama-server on the same GGUF file, same machine, same run:
 // prompt and generation tok/s and their ratios, whether the greedy tokens agree, and the resident
-// memory of hearth serving the file against file size + KV cache. The two take turns, request for
+// memory of hearth serving the file against file size + KV cache (of the whole context, as
+// llama.cpp allocates it; hearth's grows with the conversation, so the bench also says what the
+// same server would hold with its context full). The two take turns, request for
 // request, over several rounds and each keeps its best: a noisy neighbour on these shared cores
 // then costs both sides alike, instead of whichever happened to run during it. Models come from
 // ../shared/backends/llama-server.sh (default: bench-qwen2-q8_0 and bench-qwen2-q4_k_m), each
@@ -89,8 +91,12 @@ public final class EngineBench {
             script("stop", String.valueOf(port));
         }
         long size = Files.size(file);
-        long[] memory = serverMemory(file);
-        long budget = size + Engine.load(file, Config.ENGINE_MAX_CONTEXT).cacheBytes();   // the server's context
+        Memory memory = serverMemory(file);
+        Engine served = Engine.load(file, Config.ENGINE_MAX_CONTEXT);                    // the server's context
+        long budget = size + served.cacheBytes();
+        long perPosition = served.cacheBytes() / served.contextLength();
+        int cached = Math.min(served.contextLength(), (memory.positions + Engine.CACHE_STEP - 1) / Engine.CACHE_STEP * Engine.CACHE_STEP);
+        long full = memory.rss + (served.contextLength() - cached) * perPosition;
         System.out.printf("%s (%d MiB), best of %d interleaved rounds%n", name, size >> 20, ROUNDS);
         System.out.printf("  prompt     engine %7.1f tok/s   llama-server %7.1f tok/s   ratio %.2f%n",
                 ours.promptPerSecond, server.promptPerSecond, ours.promptPerSecond / server.promptPerSecond);
@@ -98,17 +104,23 @@ public final class EngineBench {
                 ours.generatedPerSecond, server.generatedPerSecond, ours.generatedPerSecond / server.generatedPerSecond);
         System.out.printf("  greedy tokens: %s%n", agreement(ours.tokens, server.tokens));
         System.out.printf("  engine allocates %.1f MB per token (a few: activations; tens: boxed vector code)%n", ours.allocatedPerToken / 1e6);
-        System.out.printf("  hearth serving it: RSS %d MiB (peak %d MiB; file-backed %d, anonymous %d) vs file + KV cache %d MiB:"
-                + " %.3fx (target <= 1.10)%n", memory[0] >> 20, memory[1] >> 20, memory[2] >> 20, memory[3] >> 20, budget >> 20,
-                (double) memory[0] / budget);
+        System.out.printf("  hearth serving it, after a %d-token chat: RSS %d MiB (peak %d MiB; file-backed %d, anonymous %d)"
+                + " vs file + KV cache of the whole context %d MiB: %.3fx (target <= 1.10)%n", memory.positions, memory.rss >> 20,
+                memory.peak >> 20, memory.fileBacked >> 20, memory.anonymous >> 20, budget >> 20, (double) memory.rss / budget);
+        System.out.printf("  its KV cache holds %d of %d positions; with all %d in use, RSS would be %d MiB: %.3fx%n",
+                cached, served.contextLength(), served.contextLength(), full >> 20, (double) full / budget);
+    }
+
+    /** What /proc says of the server (bytes), and how many positions its one chat took (prompt + answer). */
+    private record Memory(long rss, long peak, long fileBacked, long anonymous, int positions) {
     }
 
     /**
-     * VmRSS, VmHWM, RssFile and RssAnon in bytes of build/hearth.jar serving file over stdio, as a
-     * client starts it, a few seconds after it answered one chat (the native heap is trimmed every
-     * two). Its home is a temp folder, so no config or session of the user's is read or written.
+     * VmRSS, VmHWM, RssFile and RssAnon of build/hearth.jar serving file over stdio, as a client
+     * starts it, a few seconds after it answered one chat (the native heap is trimmed every two).
+     * Its home is a temp folder, so no config or session of the user's is read or written.
      */
-    private static long[] serverMemory(Path file) throws IOException, InterruptedException {
+    private static Memory serverMemory(Path file) throws IOException, InterruptedException {
         Path home = Files.createTempDirectory("hearth-bench");
         List<String> command = new ArrayList<>(List.of(java()));
         command.addAll(Launch.flags(true, null));
@@ -129,10 +141,12 @@ public final class EngineBench {
             if (!(answer.get("result") instanceof Map<?, ?> result) || Boolean.TRUE.equals(result.get("isError"))) {
                 throw new IllegalStateException("hearth --model-file " + file + " did not answer the chat: " + Json.write(answer));
             }
+            Matcher total = Pattern.compile("= (\\d+) total").matcher(Json.write(answer));
+            if (!total.find()) throw new IllegalStateException("the chat's answer has no token count: " + Json.write(answer));
             Thread.sleep(3000);
             String pid = String.valueOf(server.pid());
-            return new long[] {statusKiB(pid, "VmRSS") * 1024, statusKiB(pid, "VmHWM") * 1024,
-                statusKiB(pid, "RssFile") * 1024, statusKiB(pid, "RssAnon") * 1024};
+            return new Memory(statusKiB(pid, "VmRSS") * 1024, statusKiB(pid, "VmHWM") * 1024,
+                statusKiB(pid, "RssFile") * 1024, statusKiB(pid, "RssAnon") * 1024, Integer.parseInt(total.group(1)));
         } finally {
             server.destroy();
             server.waitFor();

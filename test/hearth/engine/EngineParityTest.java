@@ -2,7 +2,8 @@
 // file, compared token id for token id (no tokenizer involved): tiny random-weight qwen2, llama
 // (Llama 3) and qwen3 models, prompts of 20 to 900 tokens so every one of ggml's attention paths
 // runs (one_chunk, tiled, and the split over threads once the padded cache reaches 512 cells) and a
-// prompt longer than llama.cpp's 512-token ubatch goes through in two batches, as there.
+// prompt longer than llama.cpp's 512-token ubatch goes through in two batches, as there; the
+// 250-token prompt's answer grows the KV cache past its first 256 positions.
 // The quantised kernels are checked on the bench-size Qwen2 files (the shape of Qwen2.5-0.5B) in
 // Q8_0 and Q4_K_M, with prompts whose answers once drifted: when one RoPE angle or softmax
 // exponential was an ulp off glibc's, and while Q4_K was summed as ggml's vec_dot does, not as
@@ -19,7 +20,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class EngineParityTest {
-    private static final int[] PROMPT_LENGTHS = {64, 97, 150, 20, 600, 700, 900};
+    private static final int[] PROMPT_LENGTHS = {64, 97, 150, 20, 250, 600, 700, 900};
     private static final int PREDICT = 40;
 
     @Test
@@ -55,6 +56,19 @@ class EngineParityTest {
         assertEquals("cancelled", r.stopReason());
         assertEquals(0, r.completionTokens());
         assertEquals(2, checks[0], "checked before each of the two batches, then stopped");
+    }
+
+    @Test
+    void cache_growsWithThePositionsInUse() throws Exception {
+        Engine engine = Engine.load(EngineLlamaServer.modelPath("tiny-qwen2"), 1024);
+        long perPosition = engine.cacheBytes() / 1024;
+        assertEquals(0, engine.residentCacheBytes());
+        engine.generate(prompt(20, 1), Engine.Sampling.greedy(), 10, t -> { }, () -> false);
+        assertEquals(256 * perPosition, engine.residentCacheBytes(), "30 positions in use: one step of 256");
+        engine.generate(prompt(300, 2), Engine.Sampling.greedy(), 10, t -> { }, () -> false);
+        assertEquals(512 * perPosition, engine.residentCacheBytes(), "310 positions in use: two steps");
+        engine.generate(prompt(20, 3), Engine.Sampling.greedy(), 10, t -> { }, () -> false);
+        assertEquals(512 * perPosition, engine.residentCacheBytes(), "a shorter conversation keeps what the cache has");
     }
 
     private static void assertParity(String name, Path file) throws Exception {
