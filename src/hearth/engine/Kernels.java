@@ -14,6 +14,7 @@ import java.util.Arrays;
 class Kernels {
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
     static final byte[] IQ4_NL_VALUES = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
 
@@ -405,34 +406,34 @@ class Kernels {
         float accMin = 0;
         for (int blk = 0; blk < n / 256; blk++) {
             int p = off + blk * 144;
-            scalesK4(b, p + 4, sc, mn);
+            long scales = scalesK4(b, p + 4);
+            long mins = minsK4(b, p + 4);
             float yd = x.scales[blk];
             float d = Float16.toFloat(getShort(b, p)) * yd;
             float dmin = Float16.toFloat(getShort(b, p + 2)) * yd;
-            int mins = 0;
-            for (int c = 0; c < 4; c++) {                 // 32 bytes: low nibbles are sub-block 2c, high ones 2c + 1
-                int g = blk * 16 + 4 * c;
-                int chunkMins = mn[2 * c] * (s[g] + s[g + 1]) + mn[2 * c + 1] * (s[g + 2] + s[g + 3]);
-                if (grouped) {
-                    int chunk = dotQ4_KChunk(b, p + 16 + 32 * c, x, blk * 256 + 64 * c, sc[2 * c], sc[2 * c + 1]);
+            int g = blk * 16;
+            if (grouped) {
+                for (int c = 0; c < 4; c++) {             // 32 bytes: low nibbles are sub-block 2c, high ones 2c + 1
+                    int chunk = dotQ4_KChunk(b, p + 16 + 32 * c, x, blk * 256 + 64 * c, scaleK4(scales, 2 * c), scaleK4(scales, 2 * c + 1));
+                    int chunkMins = scaleK4(mins, 2 * c) * (s[g + 4 * c] + s[g + 4 * c + 1])
+                            + scaleK4(mins, 2 * c + 1) * (s[g + 4 * c + 2] + s[g + 4 * c + 3]);
                     acc = Math.fma((float) chunk, d, acc);
                     accMin = Math.fma((float) chunkMins, dmin, accMin);
-                } else {
-                    mins += chunkMins;
                 }
-            }
-            if (!grouped) {
-                acc = Math.fma((float) dotQ4_KBlock(b, p + 16, x, blk * 256, sc), d, acc);
-                accMin = Math.fma((float) mins, dmin, accMin);
+            } else {
+                int minSum = 0;
+                for (int j = 0; j < 8; j++) minSum += scaleK4(mins, j) * (s[g + 2 * j] + s[g + 2 * j + 1]);
+                acc = Math.fma((float) dotQ4_KBlock(b, p + 16, x, blk * 256, scales), d, acc);
+                accMin = Math.fma((float) minSum, dmin, accMin);
             }
         }
         return acc - accMin;
     }
 
-    /** The four chunks of a super-block's 128 quant bytes at q, summed: sc holds its eight scales. */
-    int dotQ4_KBlock(byte[] b, int q, Input x, int y, int[] sc) {
+    /** The four chunks of a super-block's 128 quant bytes at q, summed: byte j of scales is sub-block j's scale. */
+    int dotQ4_KBlock(byte[] b, int q, Input x, int y, long scales) {
         int sum = 0;
-        for (int c = 0; c < 4; c++) sum += dotQ4_KChunk(b, q + 32 * c, x, y + 64 * c, sc[2 * c], sc[2 * c + 1]);
+        for (int c = 0; c < 4; c++) sum += dotQ4_KChunk(b, q + 32 * c, x, y + 64 * c, scaleK4(scales, 2 * c), scaleK4(scales, 2 * c + 1));
         return sum;
     }
 
@@ -488,6 +489,10 @@ class Kernels {
         return (short) SHORT.get(b, i);
     }
 
+    static long getLong(byte[] b, int i) {
+        return (long) LONG.get(b, i);
+    }
+
     static int getInt(byte[] b, int i) {
         return (int) INT.get(b, i);
     }
@@ -505,17 +510,36 @@ class Kernels {
         return (t0 + t2) + (t1 + t3);
     }
 
-    /** ggml get_scale_min_k4 for all eight sub-blocks of a Q4_K block; {@code p} points at scales[12]. */
+    /**
+     * The eight 6-bit scales of a Q4_K block, byte j for sub-block j: ggml's get_scale_min_k4 for
+     * all eight at once ({@code p} points at scales[12]: bytes 0-3 hold scales 0-3 and the high bits
+     * of scales 4-7, bytes 8-11 the low bits of scales and mins 4-7).
+     */
+    static long scalesK4(byte[] b, int p) {
+        long q = getLong(b, p);
+        long high = getInt(b, p + 8) & 0x0f0f0f0fL | (q >>> 6 & 0x03030303L) << 4;
+        return q & 0x3f3f3f3fL | high << 32;
+    }
+
+    /** The eight 6-bit mins of a Q4_K block, byte j for sub-block j, as {@link #scalesK4}. */
+    static long minsK4(byte[] b, int p) {
+        long q = getLong(b, p);
+        long high = getInt(b, p + 8) >>> 4 & 0x0f0f0f0fL | (q >>> 38 & 0x03030303L) << 4;
+        return q >>> 32 & 0x3f3f3f3fL | high << 32;
+    }
+
+    /** Byte j of scalesK4's or minsK4's eight. */
+    static int scaleK4(long packed, int j) {
+        return (int) (packed >>> 8 * j) & 0xff;
+    }
+
+    /** scalesK4 and minsK4 into arrays. */
     static void scalesK4(byte[] b, int p, int[] sc, int[] mn) {
+        long scales = scalesK4(b, p);
+        long mins = minsK4(b, p);
         for (int j = 0; j < 8; j++) {
-            if (j < 4) {
-                sc[j] = b[p + j] & 63;
-                mn[j] = b[p + j + 4] & 63;
-            } else {
-                int qj4 = b[p + j + 4] & 0xff;
-                sc[j] = (qj4 & 0xf) | (((b[p + j - 4] & 0xff) >>> 6) << 4);
-                mn[j] = (qj4 >>> 4) | (((b[p + j] & 0xff) >>> 6) << 4);
-            }
+            sc[j] = scaleK4(scales, j);
+            mn[j] = scaleK4(mins, j);
         }
     }
 }

@@ -489,7 +489,7 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    int dotQ4_KBlock(byte[] b, int q, Input x, int y, int[] sc) {
+    int dotQ4_KBlock(byte[] b, int q, Input x, int y, long scales) {
         short[] xp = x.pairs;
         IntVector sum = IntVector.zero(I8);
         for (int c = 0; c < 4; c++) {
@@ -499,8 +499,8 @@ final class VectorKernels extends Kernels {
                     .add(v.lanewise(ASHR, 8).and((short) 0xf).mul(ShortVector.fromArray(S16, xp, yc + 16))).reinterpretAsInts();
             IntVector hi = v.lanewise(ASHR, 4).and((short) 0xf).mul(ShortVector.fromArray(S16, xp, yc + 32))
                     .add(v.lanewise(ASHR, 12).and((short) 0xf).mul(ShortVector.fromArray(S16, xp, yc + 48))).reinterpretAsInts();
-            sum = sum.add(lo.add(lo.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc[2 * c]))
-                    .add(hi.add(hi.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc[2 * c + 1]));
+            sum = sum.add(lo.add(lo.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(scaleK4(scales, 2 * c)))
+                    .add(hi.add(hi.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(scaleK4(scales, 2 * c + 1)));
         }
         return sum.reduceLanes(ADD);                  // an int, not a vector: see the rules above
     }

@@ -44,6 +44,24 @@ class KernelsTest {
     }
 
     @Test
+    void scalesK4_isGgmlGetScaleMinK4ForEverySubBlock() {
+        Random random = new Random(11);
+        byte[] q = new byte[12];
+        for (int trial = 0; trial < 1000; trial++) {
+            random.nextBytes(q);
+            long scales = Kernels.scalesK4(q, 0);
+            long mins = Kernels.minsK4(q, 0);
+            for (int j = 0; j < 8; j++) {
+                // ggml-quants.c get_scale_min_k4(j, q, &d, &m), as written there
+                int d = j < 4 ? q[j] & 63 : (q[j + 4] & 0xF) | (((q[j - 4] & 0xff) >> 6) << 4);
+                int m = j < 4 ? q[j + 4] & 63 : ((q[j + 4] & 0xff) >> 4) | (((q[j] & 0xff) >> 6) << 4);
+                assertEquals(d, Kernels.scaleK4(scales, j), "scale " + j);
+                assertEquals(m, Kernels.scaleK4(mins, j), "min " + j);
+            }
+        }
+    }
+
+    @Test
     void dot_q6_K_matchesDequantisedReference() {
         assertKernelMatchesReference(GgmlType.Q6_K, new int[] {208});
     }
