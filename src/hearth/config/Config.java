@@ -65,7 +65,7 @@ public final class Config {
     public static final int WORKER_THREADS = 16;                 // tool calls mostly wait on a backend, not a core
     public static final int SHUTDOWN_GRACE_SECONDS = 10;         // in-flight work allowed to finish on EOF/SIGTERM
     public static final int MAX_ERROR_BODY_CHARS = 1024;         // backend error bodies quoted in messages
-    public static final int ENGINE_MAX_CONTEXT = 8192;           // embedded engine KV cache: 32k contexts would take ~1 GB more
+    public static final int ENGINE_MAX_CONTEXT = 8192;           // embedded engine context; its KV cache grows as a conversation fills it, and a full 32k one would take ~1 GB
     public static final int PAGE_SIZE = 50;                      // list results per page (tools, prompts, resources)
     public static final int MAX_FILE_BYTES = 256 * 1024;         // one `files` entry of chat; bigger files belong in a session, not a prompt
     public static final int MAX_FILES_TOTAL_BYTES = 1024 * 1024; // all `files` of one chat call together
