@@ -43,7 +43,9 @@ public final class Engine {
     private Engine(Gguf gguf, int maxContext, int threads) {
         this.model = new Model(gguf);
         int context = maxContext > 0 ? Math.min(maxContext, model.trainedContext) : model.trainedContext;
-        this.transformer = new Transformer(model, context, new Matmul(SimdWidth.lanes(), threads));
+        Matmul matmul = new Matmul(SimdWidth.lanes(), threads);
+        this.transformer = new Transformer(model, context, matmul);
+        if (matmul.kernels(0).dotsGroups()) model.groupQ4_K(gguf.path());
         for (String key : new String[] {"tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id", "tokenizer.ggml.eom_token_id"}) {
             if (gguf.has(key)) stopTokens.add((int) gguf.integer(key));
         }

@@ -338,7 +338,7 @@ final class Gguf {
                 long first = s * perSegment;
                 segments[s] = slice(start + first * rowBytes, Math.min(perSegment, rows - first) * rowBytes);
             }
-            return new Tensor(name, type, dims, segments, (int) perSegment);
+            return new Tensor(name, type, dims, segments, (int) perSegment, start);
         }
 
         // Tensors share one mapping (a new one every 2 GiB): a mapping per tensor would map each page

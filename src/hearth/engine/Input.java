@@ -18,6 +18,7 @@ final class Input {
     final float[] lanes;    // in a batch for Q8_0/Q4_0/Q5_0/Q6_K rows: the quants as floats in VectorKernels' lane order, see lanes()
     final float[] chunks;   // in a batch for Q4_K rows: the quants as floats, a lane per 64-element chunk, see chunks()
     final int[] chunkSums;  // and per chunk the sums of its first and last two 16s, see chunks()
+    final int[] nibblePairs; // one Q8_K token: its quants paired as eight Q4_K rows at a time read them, see nibblePairs()
 
     private Input(Kind kind, int length, float[] values, byte[] quants, float[] scales, int[] sums, GgmlType batch) {
         this.kind = kind;
@@ -32,6 +33,7 @@ final class Input {
         this.lanes = batch != null && quants != null && !chunked ? lanes(quants) : null;
         this.chunks = chunked ? chunks(quants) : null;
         this.chunkSums = chunked ? chunkSums(sums) : null;
+        this.nibblePairs = kind == Kind.Q8_K && batch == null ? nibblePairs(quants) : null;
     }
 
     static Kind kindFor(GgmlType weight) {
@@ -116,6 +118,25 @@ final class Input {
             d[b] = 1 / iscale;
         }
         return new Input(Kind.Q8_K, n, null, q, d, sums, batch);
+    }
+
+    /**
+     * For VectorKernels.dotQ4_KGroups, which reads eight Q4_K rows side by side, four quant bytes of
+     * each (bytes i..i+3 of a 64-element chunk: low nibbles are elements i..i+3, high ones 32 later):
+     * per four bytes, four ints of two shorts, the quants that meet elements (i, i+2), (i+1, i+3),
+     * (i+32, i+34) and (i+33, i+35).
+     */
+    private static int[] nibblePairs(byte[] q) {
+        int[] p = new int[q.length / 2];
+        for (int e = 0, o = 0; e < q.length; e += 64) {
+            for (int i = e; i < e + 32; i += 4, o += 4) {
+                p[o] = q[i] & 0xffff | q[i + 2] << 16;
+                p[o + 1] = q[i + 1] & 0xffff | q[i + 3] << 16;
+                p[o + 2] = q[i + 32] & 0xffff | q[i + 34] << 16;
+                p[o + 3] = q[i + 33] & 0xffff | q[i + 35] << 16;
+            }
+        }
+        return p;
     }
 
     /**

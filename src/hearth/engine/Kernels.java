@@ -110,9 +110,28 @@ class Kernels {
         int count = Math.max(1, Math.min(LOAD_BYTES / w.rowBytes, Math.min(max, w.rowsInBuffer(r))));
         int bytes = count * w.rowBytes;
         if (rows.length < bytes + 2 * ROW_PAD) rows = new byte[bytes + 2 * ROW_PAD];
-        w.buffer(r).get(w.offset(r), rows, ROW_PAD, bytes);
+        w.copyRows(r, count, rows, ROW_PAD);
         at = ROW_PAD;
         return count;
+    }
+
+    /** Whether {@link #dotGroups} runs: VectorKernels' Q4_K kernel for a tensor Tensor.groupRows laid out. */
+    boolean dotsGroups() {
+        return false;
+    }
+
+    /** Copies groups g, g+1, ... of a grouped tensor, at most {@code max}, about 2 x LOAD_BYTES; returns how many. */
+    int loadGroups(Tensor w, int g, int max) {
+        int groupBytes = Tensor.GROUP * w.rowBytes;
+        int count = Math.max(1, Math.min(2 * LOAD_BYTES / groupBytes, max));
+        if (rows.length < count * groupBytes + 2 * ROW_PAD) rows = new byte[count * groupBytes + 2 * ROW_PAD];
+        w.copyGroups(g, count, rows, ROW_PAD);
+        return count;
+    }
+
+    /** out[8 g0 + r] = row r of each loaded group dotted with one token x (+ bias); see VectorKernels. */
+    void dotGroups(Tensor w, int count, Input x, float[] out, int g0, float[] bias) {
+        throw new UnsupportedOperationException("the scalar kernels read rows, not groups");
     }
 
     /** Makes the {@code i}th row of the last load the one {@link #dot} reads. */
@@ -122,7 +141,7 @@ class Kernels {
 
     /** A row's bytes; {@code bytes} must hold w.rowBytes. */
     static byte[] read(Tensor w, long row, byte[] bytes) {
-        w.buffer(row).get(w.offset(row), bytes, 0, w.rowBytes);
+        w.copyRows(row, 1, bytes, 0);
         return bytes;
     }
 
@@ -495,6 +514,10 @@ class Kernels {
 
     static int getInt(byte[] b, int i) {
         return (int) INT.get(b, i);
+    }
+
+    static void putInt(byte[] b, int i, int v) {
+        INT.set(b, i, v);
     }
 
     static float getFloat(byte[] b, int i) {

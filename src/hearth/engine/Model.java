@@ -1,9 +1,17 @@
 // The hyperparameters and weights of a llama, qwen2 or qwen3 model, read from GGUF metadata
-// (keys as llama.cpp's llama-arch.cpp names them) and its tensor index. Weights stay mapped;
-// only the small norm vectors and biases are copied into arrays.
+// (keys as llama.cpp's llama-arch.cpp names them) and its tensor index. Weights stay mapped, but
+// for Q4_K matrices laid out for the vector kernels (groupQ4_K); the small norm vectors and biases
+// are copied into arrays.
 package hearth.engine;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 final class Model {
     final String architecture;
@@ -93,6 +101,25 @@ final class Model {
 
     int kvDim() {
         return kvHeads * headDim;
+    }
+
+    /**
+     * Lays every Q4_K matrix out in groups of eight rows (Tensor.groupRows), for the vector kernels'
+     * one-token path, as far as the JVM's direct memory (by default as large as its heap) allows;
+     * the rest stay mapped and go row by row, only slower. Either way the results are the same.
+     */
+    void groupQ4_K(Path file) {
+        Set<Tensor> matrices = Collections.newSetFromMap(new IdentityHashMap<>());
+        matrices.add(output);
+        matrices.add(tokenEmbedding);
+        for (Layer l : layers) matrices.addAll(List.of(l.wq, l.wk, l.wv, l.wo, l.gate, l.up, l.down));
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (Tensor t : matrices) if (t.groupable() && t.fileOffset >= 0) t.groupRows(channel);
+        } catch (IOException e) {
+            throw new EngineException("could not read model file " + file + ": " + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            // direct memory is full: the matrices not grouped yet stay mapped
+        }
     }
 
     private Layer layer(Gguf g, String p) {

@@ -64,6 +64,8 @@ final class VectorKernels extends Kernels {
     private int[] rowInts = new int[0];           // Q4_K: each chunk's two mins, laid out as Input.chunkSums;
                                                   // Q6_K: each super-block's scales as dotQ6_K pairs them
     private final float[] chunkTotals = new float[8];
+    private final int[] groupScales = new int[32]; // dotQ4_KGroup: a super-block's scales and mins, eight rows each
+    private final float[] groupD = new float[16];  // and its d and dmin
     private final int[] chunkMins = new int[8];
 
     VectorKernels(int lanes) {
@@ -517,6 +519,88 @@ final class VectorKernels extends Kernels {
         lo = lo.add(lo.lanewise(LSHL, 16)).lanewise(ASHR, 16);
         hi = hi.add(hi.lanewise(LSHL, 16)).lanewise(ASHR, 16);
         return lo.mul(scaleLo).add(hi.mul(scaleHi)).reduceLanes(ADD);       // an int, not a vector: see the rules above
+    }
+
+    @Override
+    boolean dotsGroups() {
+        return true;
+    }
+
+    @Override
+    void dotGroups(Tensor w, int count, Input x, float[] out, int g0, float[] bias) {
+        for (int i = 0; i < count; i++) dotQ4_KGroup(ROW_PAD + i * Tensor.GROUP * w.rowBytes, x, out, Tensor.GROUP * (g0 + i), bias);
+    }
+
+    /**
+     * Eight Q4_K rows, laid side by side by Tensor.groupRows at {@code at} in the loaded bytes,
+     * dotted with one token x into out[r0..r0+7]: dotQ4_K's sums, each row in an int lane, as
+     * llama.cpp's repacked q4_K_8x8 gemv keeps them. A 32-byte load holds four quant bytes of each
+     * row, so each short lane meets one broadcast pair of x's quants (Input.nibblePairs) and sums 16
+     * products of its row and sub-block (|sum| <= 16 x 15 x 128, a short) before one widening and
+     * one multiply by the eight rows' scales; one row at a time widens and scales every four
+     * products. Integer sums are exact, so this is dotQ4_K bit for bit.
+     */
+    private void dotQ4_KGroup(int at, Input x, float[] out, int r0, float[] bias) {
+        int blocks = x.length / 256;
+        byte[] q = rows;
+        int[] xp = x.nibblePairs;
+        int[] s = x.sums;
+        FloatVector acc = FloatVector.zero(F8);
+        FloatVector accMin = FloatVector.zero(F8);
+        for (int blk = 0; blk < blocks; blk++) {
+            int base = at + blk * 144 * Tensor.GROUP;
+            for (int r = 0; r < Tensor.GROUP; r++) {
+                int h = base + 16 * r;
+                groupD[r] = Float16.toFloat(getShort(q, h));
+                groupD[8 + r] = Float16.toFloat(getShort(q, h + 2));
+                long scales = scalesK4(q, h + 4);
+                long mins = minsK4(q, h + 4);
+                groupScales[r] = (int) scales;                  // sub-blocks 0-3, a byte each
+                groupScales[8 + r] = (int) (scales >>> 32);     // 4-7
+                groupScales[16 + r] = (int) mins;
+                groupScales[24 + r] = (int) (mins >>> 32);
+            }
+            IntVector sumi = IntVector.zero(I8);
+            for (int c = 0; c < 4; c++) {                 // 32 bytes a row: low nibbles are sub-block 2c, high ones 2c + 1
+                ShortVector lo = ShortVector.zero(S16);
+                ShortVector hi = ShortVector.zero(S16);
+                for (int k = 0; k < 8; k++) {
+                    ShortVector v = ByteVector.fromArray(B32, q, base + 128 + 32 * (8 * c + k)).reinterpretAsShorts();
+                    int y = 128 * blk + 32 * c + 4 * k;
+                    lo = lo.add(v.and((short) 0xf).mul(IntVector.broadcast(I8, xp[y]).reinterpretAsShorts()))
+                            .add(v.lanewise(ASHR, 8).and((short) 0xf).mul(IntVector.broadcast(I8, xp[y + 1]).reinterpretAsShorts()));
+                    hi = hi.add(v.lanewise(ASHR, 4).and((short) 0xf).mul(IntVector.broadcast(I8, xp[y + 2]).reinterpretAsShorts()))
+                            .add(v.lanewise(ASHR, 12).and((short) 0xf).mul(IntVector.broadcast(I8, xp[y + 3]).reinterpretAsShorts()));
+                }
+                IntVector loSums = lo.reinterpretAsInts();      // int lane r: its two shorts, both row r's
+                IntVector hiSums = hi.reinterpretAsInts();
+                loSums = loSums.lanewise(LSHL, 16).lanewise(ASHR, 16).add(loSums.lanewise(ASHR, 16));
+                hiSums = hiSums.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hiSums.lanewise(ASHR, 16));
+                IntVector scales = IntVector.fromArray(I8, groupScales, 8 * (c / 2));
+                int shift = 16 * (c % 2);
+                sumi = sumi.add(loSums.mul(scales.lanewise(LSHR, shift).and(0xff)))
+                        .add(hiSums.mul(scales.lanewise(LSHR, shift + 8).and(0xff)));
+            }
+            IntVector minLo = IntVector.fromArray(I8, groupScales, 16);
+            IntVector minHi = IntVector.fromArray(I8, groupScales, 24);
+            int g = 16 * blk;
+            IntVector mins = minLo.and(0xff).mul(s[g] + s[g + 1])
+                    .add(minLo.lanewise(LSHR, 8).and(0xff).mul(s[g + 2] + s[g + 3]))
+                    .add(minLo.lanewise(LSHR, 16).and(0xff).mul(s[g + 4] + s[g + 5]))
+                    .add(minLo.lanewise(LSHR, 24).mul(s[g + 6] + s[g + 7]))
+                    .add(minHi.and(0xff).mul(s[g + 8] + s[g + 9]))
+                    .add(minHi.lanewise(LSHR, 8).and(0xff).mul(s[g + 10] + s[g + 11]))
+                    .add(minHi.lanewise(LSHR, 16).and(0xff).mul(s[g + 12] + s[g + 13]))
+                    .add(minHi.lanewise(LSHR, 24).mul(s[g + 14] + s[g + 15]));
+            float yd = x.scales[blk];
+            acc = ((FloatVector) sumi.convert(I2F, 0)).fma(FloatVector.fromArray(F8, groupD, 0).mul(yd), acc);
+            accMin = ((FloatVector) mins.convert(I2F, 0)).fma(FloatVector.fromArray(F8, groupD, 8).mul(yd), accMin);
+        }
+        acc.sub(accMin).intoArray(lanes8, 0);
+        for (int r = 0; r < Tensor.GROUP; r++) {
+            int row = r0 + r;
+            out[row] = bias == null ? lanes8[r] : lanes8[r] + bias[row];
+        }
     }
 
     @Override

@@ -7,10 +7,17 @@ package hearth.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -57,6 +64,69 @@ class KernelsTest {
                 int m = j < 4 ? q[j + 4] & 63 : ((q[j + 4] & 0xff) >> 4) | (((q[j] & 0xff) >> 6) << 4);
                 assertEquals(d, Kernels.scaleK4(scales, j), "scale " + j);
                 assertEquals(m, Kernels.scaleK4(mins, j), "min " + j);
+            }
+        }
+    }
+
+    /**
+     * Q4_K rows read from a file into groups of eight: each row reads back as the file has it, and
+     * one token through the grouped vector kernel gives the row-by-row scalar sums bit for bit,
+     * random and at the largest sums (every quant 15, every activation at -128 x its scale).
+     */
+    @Test
+    void groupedQ4_K_readsBackAndDotsAsRowByRow(@TempDir Path dir) throws IOException {
+        Kernels vector = Kernels.create(8);
+        Kernels scalar = new Kernels(8);
+        int rows = 24;
+        int rowBytes = (int) GgmlType.Q4_K.bytes(COLUMNS);
+        for (int fill : new int[] {-1, 0xff, 0x88}) {
+            Random random = new Random(fill);
+            byte[] bytes = new byte[rowBytes * rows];
+            if (fill < 0) random.nextBytes(bytes);
+            else Arrays.fill(bytes, (byte) fill);
+            ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            for (int p = 0; p < bytes.length; p += 144) {
+                buffer.putShort(p, Float16.fromFloat(0.001f + random.nextFloat() * 0.05f));
+                buffer.putShort(p + 2, Float16.fromFloat(0.001f + random.nextFloat() * 0.05f));
+            }
+            Path file = dir.resolve("q4_k-" + fill);
+            Files.write(file, bytes);
+            Tensor w = new Tensor("w", GgmlType.Q4_K, new long[] {COLUMNS, rows}, new ByteBuffer[] {buffer}, rows, 0);
+            float[] x = fill < 0 ? randomValues(random, false) : new float[COLUMNS];
+            if (fill >= 0) Arrays.fill(x, -1f);
+            float[] bias = new float[rows];
+            for (int r = 0; r < rows; r++) bias[r] = r % 3 - 1;
+            Input in = Input.of(Input.Kind.Q8_K, x, 0, COLUMNS);
+            float[][] expected = new float[1][rows];
+            assertEquals(rows, scalar.load(w, 0, rows));
+            scalar.dotRows(w, rows, new Input[] {in}, 0, expected, 0, bias);
+
+            assertTrue(w.groupable());
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                w.groupRows(channel);
+            }
+            byte[] row = new byte[rowBytes];
+            for (int r = 0; r < rows; r++) {
+                w.copyRows(r, 1, row, 0);
+                assertTrue(Arrays.equals(bytes, r * rowBytes, (r + 1) * rowBytes, row, 0, rowBytes), "fill " + fill + ", row " + r);
+            }
+            float[][] fromRows = new float[1][rows];
+            assertEquals(rows, scalar.load(w, 0, rows));
+            scalar.dotRows(w, rows, new Input[] {in}, 0, fromRows, 0, bias);
+            assertTrue(Arrays.equals(expected[0], fromRows[0]), "fill " + fill + ": rows read back from groups");
+            if (!vector.dotsGroups()) {
+                System.err.println("KernelsTest: no " + Kernels.VECTOR_MODULE + " in this JVM, grouped Q4_K kernel not tested");
+                continue;
+            }
+            float[] actual = new float[rows];
+            for (int g = 0; g < rows / 8; ) {
+                int count = vector.loadGroups(w, g, rows / 8 - g);
+                vector.dotGroups(w, count, in, actual, g, bias);
+                g += count;
+            }
+            for (int r = 0; r < rows; r++) {
+                assertEquals(Float.floatToRawIntBits(expected[0][r]), Float.floatToRawIntBits(actual[r]),
+                        "fill " + fill + ", row " + r + ": scalar " + expected[0][r] + ", grouped " + actual[r]);
             }
         }
     }
