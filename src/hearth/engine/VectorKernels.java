@@ -2,8 +2,9 @@
 // lane sums are exact, so they equal the scalar kernels' and ggml's, and the float lanes then add
 // in the same order: results are bit for bit those of Kernels. A prompt's batch of tokens goes
 // through dotRows instead, which decodes each weight row to floats once and makes the same integer
-// lane sums with float FMAs (exact below 2^24); and the tiled attention's dotKeys and madFloats
-// run a lane per key and per value element, each in ggml's order. Loaded only through
+// lane sums with float FMAs (exact below 2^24); one token through Q4_K rows that Tensor.groupRows
+// laid out eight at a time goes through dotGroups, a row per int lane; and the tiled attention's
+// dotKeys and madFloats run a lane per key and per value element, each in ggml's order. Loaded only through
 // Kernels.create when the JVM has the module; build.sh compiles this file on its own because
 // javac warns about any use of an incubating module.
 package hearth.engine;
