@@ -18,9 +18,13 @@ final class Input {
     final float[] lanes;    // in a batch for Q8_0/Q4_0/Q5_0/Q6_K rows: the quants as floats in VectorKernels' lane order, see lanes()
     final float[] chunks;   // in a batch for Q4_K rows: the quants as floats, a lane per 64-element chunk, see chunks()
     final int[] chunkSums;  // and per chunk the sums of its first and last two 16s, see chunks()
-    final int[] nibblePairs; // one Q8_K token: its quants paired as eight Q4_K rows at a time read them, see nibblePairs()
+    final int[] nibblePairs; // from ofGroups only: the quants paired as eight Q4_K rows at a time read them, see nibblePairs()
 
     private Input(Kind kind, int length, float[] values, byte[] quants, float[] scales, int[] sums, GgmlType batch) {
+        this(kind, length, values, quants, scales, sums, batch, false);
+    }
+
+    private Input(Kind kind, int length, float[] values, byte[] quants, float[] scales, int[] sums, GgmlType batch, boolean nibbles) {
         this.kind = kind;
         this.length = length;
         this.values = values;
@@ -33,7 +37,7 @@ final class Input {
         this.lanes = batch != null && quants != null && !chunked ? lanes(quants) : null;
         this.chunks = chunked ? chunks(quants) : null;
         this.chunkSums = chunked ? chunkSums(sums) : null;
-        this.nibblePairs = kind == Kind.Q8_K && batch == null ? nibblePairs(quants) : null;
+        this.nibblePairs = nibbles ? nibblePairs(quants) : null;
     }
 
     static Kind kindFor(GgmlType weight) {
@@ -70,7 +74,7 @@ final class Input {
                 return new Input(kind, n, v, null, null, null, batch);
             }
             case Q8_0: return q8_0(x, offset, n, batch);
-            default: return q8_K(x, offset, n, batch);
+            default: return q8_K(x, offset, n, batch, false);
         }
     }
 
@@ -91,7 +95,12 @@ final class Input {
     }
 
     /** ggml quantize_row_q8_K_ref: scale -127/max of the signed extreme, d kept as float. */
-    private static Input q8_K(float[] x, int offset, int n, GgmlType batch) {
+    /** One token, quantised to Q8_K, for Q4_K rows that Tensor.groupRows laid out (see nibblePairs). */
+    static Input ofGroups(float[] x, int n) {
+        return q8_K(x, 0, n, null, true);
+    }
+
+    private static Input q8_K(float[] x, int offset, int n, GgmlType batch, boolean nibbles) {
         if (n % 256 != 0) throw new EngineException("a Q8_K row needs a multiple of 256 values, found " + n);
         byte[] q = new byte[n];
         float[] d = new float[n / 256];
@@ -117,7 +126,7 @@ final class Input {
             }
             d[b] = 1 / iscale;
         }
-        return new Input(Kind.Q8_K, n, null, q, d, sums, batch);
+        return new Input(Kind.Q8_K, n, null, q, d, sums, batch, nibbles);
     }
 
     /**

@@ -20,21 +20,22 @@ final class Matmul {
     /** out[t][r] = row r of w · x[t] (+ bias[r]), for every token t. */
     void apply(Tensor w, float[][] x, float[][] out, float[] bias) {
         int n = w.columns();
-        Input.Kind kind = Input.kindFor(w.type);
-        Input[] in = new Input[x.length];
-        for (int t = 0; t < x.length; t++) in[t] = Input.of(kind, x[t], 0, n, x.length > 1 ? w.type : null);
         int rows = (int) w.rows();
         if (x.length == 1 && w.grouped() && kernels[0].dotsGroups()) {   // one token, Q4_K rows in groups of eight
+            Input in = Input.ofGroups(x[0], n);
             workers.run(rows / Tensor.GROUP, MIN_ROWS_PER_CHUNK / Tensor.GROUP, (worker, from, to) -> {
                 Kernels k = kernels[worker];
                 for (int g = from; g < to; ) {
                     int count = k.loadGroups(w, g, to - g);
-                    k.dotGroups(w, count, in[0], out[0], g, bias);
+                    k.dotGroups(w, count, in, out[0], g, bias);
                     g += count;
                 }
             });
             return;
         }
+        Input.Kind kind = Input.kindFor(w.type);
+        Input[] in = new Input[x.length];
+        for (int t = 0; t < x.length; t++) in[t] = Input.of(kind, x[t], 0, n, x.length > 1 ? w.type : null);
         int grouped = x.length - x.length % 4;             // llama.cpp's repacked gemm takes tokens in fours
         workers.run(rows, MIN_ROWS_PER_CHUNK, (worker, from, to) -> {
             Kernels k = kernels[worker];

@@ -38,7 +38,6 @@ import java.util.regex.Pattern;
 public final class EngineBench {
     private static final int PROMPT_TOKENS = 128;
     private static final int GENERATED_TOKENS = 64;
-    private static final int CONTEXT_TOKENS = 1024;
     private static final int ROUNDS = 3;
     private static final int MISSING_NEED = 3;      // llama-server.sh: a required tool is missing
     private static final Path JAR = Path.of("build/hearth.jar");
@@ -72,7 +71,7 @@ public final class EngineBench {
     private static void measure(String name) throws IOException, InterruptedException {
         Path file = Path.of(script("model", name).trim());
         int[] prompt = prompt(PROMPT_TOKENS);
-        Engine engine = Engine.load(file, CONTEXT_TOKENS);
+        Engine engine = Engine.load(file, Config.ENGINE_MAX_CONTEXT);  // the server's context; its cache grows only as used
         Speed server = null;
         Speed ours = null;
         int port;
@@ -92,11 +91,10 @@ public final class EngineBench {
         }
         long size = Files.size(file);
         Memory memory = serverMemory(file);
-        Engine served = Engine.load(file, Config.ENGINE_MAX_CONTEXT);                    // the server's context
-        long budget = size + served.cacheBytes();
-        long perPosition = served.cacheBytes() / served.contextLength();
-        int cached = Math.min(served.contextLength(), (memory.positions + Engine.CACHE_STEP - 1) / Engine.CACHE_STEP * Engine.CACHE_STEP);
-        long full = memory.rss + (served.contextLength() - cached) * perPosition;
+        long budget = size + engine.cacheBytes();
+        long perPosition = engine.cacheBytes() / engine.contextLength();
+        int cached = Math.min(engine.contextLength(), (memory.positions + Engine.CACHE_STEP - 1) / Engine.CACHE_STEP * Engine.CACHE_STEP);
+        long full = memory.rss + (engine.contextLength() - cached) * perPosition;
         System.out.printf("%s (%d MiB), best of %d interleaved rounds%n", name, size >> 20, ROUNDS);
         System.out.printf("  prompt     engine %7.1f tok/s   llama-server %7.1f tok/s   ratio %.2f%n",
                 ours.promptPerSecond, server.promptPerSecond, ours.promptPerSecond / server.promptPerSecond);
@@ -108,7 +106,7 @@ public final class EngineBench {
                 + " vs file + KV cache of the whole context %d MiB: %.3fx (target <= 1.10)%n", memory.positions, memory.rss >> 20,
                 memory.peak >> 20, memory.fileBacked >> 20, memory.anonymous >> 20, budget >> 20, (double) memory.rss / budget);
         System.out.printf("  its KV cache holds %d of %d positions; with all %d in use, RSS would be %d MiB: %.3fx%n",
-                cached, served.contextLength(), served.contextLength(), full >> 20, (double) full / budget);
+                cached, engine.contextLength(), engine.contextLength(), full >> 20, (double) full / budget);
     }
 
     /** What /proc says of the server (bytes), and how many positions its one chat took (prompt + answer). */
