@@ -45,7 +45,7 @@ public final class Engine {
         int context = maxContext > 0 ? Math.min(maxContext, model.trainedContext) : model.trainedContext;
         Matmul matmul = new Matmul(SimdWidth.lanes(), threads);
         this.transformer = new Transformer(model, context, matmul);
-        if (matmul.kernels(0).dotsGroups()) model.groupQ4_K(gguf.path());
+        if (matmul.kernels(0).dotsGroups()) model.groupRows(gguf.path());
         for (String key : new String[] {"tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id", "tokenizer.ggml.eom_token_id"}) {
             if (gguf.has(key)) stopTokens.add((int) gguf.integer(key));
         }

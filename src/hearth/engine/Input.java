@@ -18,13 +18,13 @@ final class Input {
     final float[] lanes;    // in a batch for Q8_0/Q4_0/Q5_0/Q6_K rows: the quants as floats in VectorKernels' lane order, see lanes()
     final float[] chunks;   // in a batch for Q4_K rows: the quants as floats, a lane per 64-element chunk, see chunks()
     final int[] chunkSums;  // and per chunk the sums of its first and last two 16s, see chunks()
-    final int[] nibblePairs; // from ofGroups only: the quants paired as eight Q4_K rows at a time read them, see nibblePairs()
+    final int[] quadPairs;  // from ofGroups only: the quants paired as rows laid out in groups read them, see quadPairs()
 
     private Input(Kind kind, int length, float[] values, byte[] quants, float[] scales, int[] sums, GgmlType batch) {
         this(kind, length, values, quants, scales, sums, batch, false);
     }
 
-    private Input(Kind kind, int length, float[] values, byte[] quants, float[] scales, int[] sums, GgmlType batch, boolean nibbles) {
+    private Input(Kind kind, int length, float[] values, byte[] quants, float[] scales, int[] sums, GgmlType batch, boolean forGroups) {
         this.kind = kind;
         this.length = length;
         this.values = values;
@@ -37,7 +37,7 @@ final class Input {
         this.lanes = batch != null && quants != null && !chunked ? lanes(quants) : null;
         this.chunks = chunked ? chunks(quants) : null;
         this.chunkSums = chunked ? chunkSums(sums) : null;
-        this.nibblePairs = nibbles ? nibblePairs(quants) : null;
+        this.quadPairs = forGroups ? quadPairs(quants) : null;
     }
 
     static Kind kindFor(GgmlType weight) {
@@ -94,13 +94,12 @@ final class Input {
         return new Input(Kind.Q8_0, n, null, q, d, null, batch);
     }
 
-    /** ggml quantize_row_q8_K_ref: scale -127/max of the signed extreme, d kept as float. */
-    /** One token, quantised to Q8_K, for Q4_K rows that Tensor.groupRows laid out (see nibblePairs). */
+    /** One token, quantised to Q8_K, for rows that Tensor.groupRows laid out (see quadPairs). */
     static Input ofGroups(float[] x, int n) {
         return q8_K(x, 0, n, null, true);
     }
 
-    private static Input q8_K(float[] x, int offset, int n, GgmlType batch, boolean nibbles) {
+    private static Input q8_K(float[] x, int offset, int n, GgmlType batch, boolean forGroups) {
         if (n % 256 != 0) throw new EngineException("a Q8_K row needs a multiple of 256 values, found " + n);
         byte[] q = new byte[n];
         float[] d = new float[n / 256];
@@ -126,24 +125,20 @@ final class Input {
             }
             d[b] = 1 / iscale;
         }
-        return new Input(Kind.Q8_K, n, null, q, d, sums, batch, nibbles);
+        return new Input(Kind.Q8_K, n, null, q, d, sums, batch, forGroups);
     }
 
     /**
-     * For VectorKernels.dotQ4_KGroups, which reads eight Q4_K rows side by side, four quant bytes of
-     * each (bytes i..i+3 of a 64-element chunk: low nibbles are elements i..i+3, high ones 32 later):
-     * per four bytes, four ints of two shorts, the quants that meet elements (i, i+2), (i+1, i+3),
-     * (i+32, i+34) and (i+33, i+35).
+     * For the kernels that read rows laid out in groups (VectorKernels.dotGroups): a short lane
+     * there holds two quants of a row, elements e and e+1 of a run of four e = 4g..4g+3, so at
+     * 2g an int of the quants that meet elements 4g and 4g+2 (low short, high short), at 2g+1 of
+     * those that meet 4g+1 and 4g+3.
      */
-    private static int[] nibblePairs(byte[] q) {
+    private static int[] quadPairs(byte[] q) {
         int[] p = new int[q.length / 2];
-        for (int e = 0, o = 0; e < q.length; e += 64) {
-            for (int i = e; i < e + 32; i += 4, o += 4) {
-                p[o] = q[i] & 0xffff | q[i + 2] << 16;
-                p[o + 1] = q[i + 1] & 0xffff | q[i + 3] << 16;
-                p[o + 2] = q[i + 32] & 0xffff | q[i + 34] << 16;
-                p[o + 3] = q[i + 33] & 0xffff | q[i + 35] << 16;
-            }
+        for (int g = 0; g < q.length / 4; g++) {
+            p[2 * g] = q[4 * g] & 0xffff | q[4 * g + 2] << 16;
+            p[2 * g + 1] = q[4 * g + 1] & 0xffff | q[4 * g + 3] << 16;
         }
         return p;
     }

@@ -115,7 +115,7 @@ class Kernels {
         return count;
     }
 
-    /** Whether {@link #dotGroups} runs: VectorKernels' Q4_K kernel for a tensor Tensor.groupRows laid out. */
+    /** Whether {@link #dotGroups} runs: VectorKernels' Q4_K and Q6_K kernels for tensors Tensor.groupRows laid out. */
     boolean dotsGroups() {
         return false;
     }

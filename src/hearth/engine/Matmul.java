@@ -21,7 +21,7 @@ final class Matmul {
     void apply(Tensor w, float[][] x, float[][] out, float[] bias) {
         int n = w.columns();
         int rows = (int) w.rows();
-        if (x.length == 1 && w.grouped() && kernels[0].dotsGroups()) {   // one token, Q4_K rows in groups of eight
+        if (x.length == 1 && w.grouped() && kernels[0].dotsGroups()) {   // one token, Q4_K or Q6_K rows in groups of eight
             Input in = Input.ofGroups(x[0], n);
             workers.run(rows / Tensor.GROUP, MIN_ROWS_PER_CHUNK / Tensor.GROUP, (worker, from, to) -> {
                 Kernels k = kernels[worker];

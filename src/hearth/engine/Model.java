@@ -1,7 +1,7 @@
 // The hyperparameters and weights of a llama, qwen2 or qwen3 model, read from GGUF metadata
 // (keys as llama.cpp's llama-arch.cpp names them) and its tensor index. Weights stay mapped, but
-// for Q4_K matrices laid out for the vector kernels (groupQ4_K); the small norm vectors and biases
-// are copied into arrays.
+// for Q4_K and Q6_K matrices laid out for the vector kernels (groupRows); the small norm vectors
+// and biases are copied into arrays.
 package hearth.engine;
 
 import java.io.IOException;
@@ -104,11 +104,12 @@ final class Model {
     }
 
     /**
-     * Lays every Q4_K matrix out in groups of eight rows (Tensor.groupRows), for the vector kernels'
-     * one-token path, as far as the JVM's direct memory (by default as large as its heap) allows;
-     * the rest stay mapped and go row by row, only slower. Either way the results are the same.
+     * Lays every Q4_K and Q6_K matrix out in groups of eight rows (Tensor.groupRows), for the
+     * vector kernels' one-token path, as far as the JVM's direct memory (by default as large as
+     * its heap) allows; the rest stay mapped and go row by row, only slower. Either way the
+     * results are the same.
      */
-    void groupQ4_K(Path file) {
+    void groupRows(Path file) {
         Set<Tensor> matrices = Collections.newSetFromMap(new IdentityHashMap<>());
         matrices.add(output);
         matrices.add(tokenEmbedding);

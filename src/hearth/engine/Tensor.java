@@ -1,7 +1,7 @@
 // One tensor of a GGUF file: name, element type, shape (ggml order: dims[0] is the row length)
 // and its bytes, memory-mapped read-only. A tensor over 2 GiB is mapped as several buffers, each
-// holding whole rows, so a row never straddles two buffers. A Q4_K tensor may instead be read
-// once into memory off the heap with its rows eight at a time side by side (groupRows), as
+// holding whole rows, so a row never straddles two buffers. A Q4_K or Q6_K tensor may instead be
+// read once into memory off the heap with its rows eight at a time side by side (groupRows), as
 // llama.cpp repacks Q4_K on x86; its mapped pages are then never touched, so it is resident once.
 package hearth.engine;
 
@@ -35,9 +35,9 @@ final class Tensor {
         this.fileOffset = fileOffset;
     }
 
-    /** Whether groupRows could lay this tensor out: Q4_K rows in eights, under 2 GiB. */
+    /** Whether groupRows could lay this tensor out: Q4_K or Q6_K rows in eights, under 2 GiB. */
     boolean groupable() {
-        return type == GgmlType.Q4_K && rows() % GROUP == 0 && (long) rowBytes * rows() < Integer.MAX_VALUE - 64;
+        return Layout.of(type) != null && rows() % GROUP == 0 && (long) rowBytes * rows() < Integer.MAX_VALUE - 64;
     }
 
     boolean grouped() {
@@ -45,13 +45,56 @@ final class Tensor {
     }
 
     /**
-     * Reads this Q4_K tensor from the file (not through its mapping, whose pages then stay out of
-     * memory) into the heap, each eight rows side by side: per group and super-block, the eight
-     * rows' 16 header bytes (d, dmin, scales) one after another, then for each 4 of the 128 quant
-     * bytes, the eight rows' 4 bytes. VectorKernels.dotGroups then meets eight rows with one load.
+     * How groupRows lays out a super-block of eight rows: first each row's {@code headBytes} from
+     * {@code headAt} (Q4_K: d, dmin and scales; Q6_K: d), row after row; then, for each 4-byte word
+     * of the block in {@code words}' order, the eight rows' copies of it side by side, so one
+     * 32-byte load meets all eight rows. Q6_K's words follow its kernel: the scales, then for
+     * each of ggml's int lanes l and half j, the ql words of quarters 4j, 4j+2 and 4j+1, 4j+3
+     * and the qh word of all four, each the four elements 4l..4l+3 of its quarters.
+     */
+    private record Layout(int headAt, int headBytes, int[] words) {
+        static final Layout Q4_K = new Layout(0, 16, range(16, 144));
+        static final Layout Q6_K = new Layout(208, 2, q6_KWords());
+
+        static Layout of(GgmlType type) {
+            return type == GgmlType.Q4_K ? Q4_K : type == GgmlType.Q6_K ? Q6_K : null;
+        }
+
+        private static int[] range(int from, int to) {
+            int[] w = new int[(to - from) / 4];
+            for (int i = 0; i < w.length; i++) w[i] = from + 4 * i;
+            return w;
+        }
+
+        private static int[] q6_KWords() {
+            int[] w = new int[52];
+            int i = 0;
+            for (int m = 0; m < 4; m++) w[i++] = 192 + 4 * m;
+            for (int l = 0; l < 8; l++) {
+                for (int j = 0; j < 2; j++) {
+                    w[i++] = 64 * j + 4 * l;
+                    w[i++] = 64 * j + 32 + 4 * l;
+                    w[i++] = 128 + 32 * j + 4 * l;
+                }
+            }
+            return w;
+        }
+
+        /** Where row r's copy of word k sits in its group's super-block. */
+        int word(int k, int r) {
+            return GROUP * headBytes + 32 * k + 4 * r;
+        }
+    }
+
+    /**
+     * Reads this tensor from the file (not through its mapping, whose pages then stay out of
+     * memory) into direct memory, each eight rows side by side as Layout says. VectorKernels.dotGroups
+     * then meets eight rows with one load.
      */
     void groupRows(FileChannel file) throws IOException {
+        Layout layout = Layout.of(type);
         int groupBytes = GROUP * rowBytes;
+        int block = type.blockBytes;
         ByteBuffer all = ByteBuffer.allocateDirect((int) (rows() * rowBytes)).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer in = ByteBuffer.allocate(groupBytes).order(ByteOrder.LITTLE_ENDIAN);
         for (int g = 0; g < rows() / GROUP; g++) {
@@ -61,11 +104,11 @@ final class Tensor {
                 if (file.read(in, at + in.position()) < 0) throw new EngineException("model file ended inside tensor " + name);
             }
             for (int r = 0; r < GROUP; r++) {
-                for (int blk = 0; blk < rowBytes / 144; blk++) {
-                    int from = r * rowBytes + blk * 144;
-                    int to = g * groupBytes + blk * 144 * GROUP;
-                    all.put(to + 16 * r, in, from, 16);
-                    for (int j = 0; j < 32; j++) all.putInt(to + 128 + 32 * j + 4 * r, in.getInt(from + 16 + 4 * j));
+                for (int blk = 0; blk < rowBytes / block; blk++) {
+                    int from = r * rowBytes + blk * block;
+                    int to = g * groupBytes + blk * block * GROUP;
+                    all.put(to + layout.headBytes * r, in, from + layout.headAt, layout.headBytes);
+                    for (int k = 0; k < layout.words.length; k++) all.putInt(to + layout.word(k, r), in.getInt(from + layout.words[k]));
                 }
             }
         }
@@ -78,14 +121,16 @@ final class Tensor {
             buffer(r).get(offset(r), dst, at, count * rowBytes);
             return;
         }
+        Layout layout = Layout.of(type);
+        int block = type.blockBytes;
         for (int i = 0; i < count; i++) {
             long row = r + i;
             int rr = (int) (row % GROUP);
-            for (int blk = 0; blk < rowBytes / 144; blk++) {
-                int from = (int) (row / GROUP) * GROUP * rowBytes + blk * 144 * GROUP;
-                int to = at + i * rowBytes + blk * 144;
-                groups.get(from + 16 * rr, dst, to, 16);
-                for (int j = 0; j < 32; j++) Kernels.putInt(dst, to + 16 + 4 * j, groups.getInt(from + 128 + 32 * j + 4 * rr));
+            for (int blk = 0; blk < rowBytes / block; blk++) {
+                int from = (int) (row / GROUP) * GROUP * rowBytes + blk * block * GROUP;
+                int to = at + i * rowBytes + blk * block;
+                groups.get(from + layout.headBytes * rr, dst, to + layout.headAt, layout.headBytes);
+                for (int k = 0; k < layout.words.length; k++) Kernels.putInt(dst, to + layout.words[k], groups.getInt(from + layout.word(k, rr)));
             }
         }
     }

@@ -2,8 +2,8 @@
 // lane sums are exact, so they equal the scalar kernels' and ggml's, and the float lanes then add
 // in the same order: results are bit for bit those of Kernels. A prompt's batch of tokens goes
 // through dotRows instead, which decodes each weight row to floats once and makes the same integer
-// lane sums with float FMAs (exact below 2^24); one token through Q4_K rows that Tensor.groupRows
-// laid out eight at a time goes through dotGroups, a row per int lane; and the tiled attention's
+// lane sums with float FMAs (exact below 2^24); one token through Q4_K or Q6_K rows that
+// Tensor.groupRows laid out eight at a time goes through dotGroups, a row per int lane; and the tiled attention's
 // dotKeys and madFloats run a lane per key and per value element, each in ggml's order. Loaded only through
 // Kernels.create when the JVM has the module; build.sh compiles this file on its own because
 // javac warns about any use of an incubating module.
@@ -65,8 +65,9 @@ final class VectorKernels extends Kernels {
     private int[] rowInts = new int[0];           // Q4_K: each chunk's two mins, laid out as Input.chunkSums;
                                                   // Q6_K: each super-block's scales as dotQ6_K pairs them
     private final float[] chunkTotals = new float[8];
-    private final int[] groupScales = new int[32]; // dotQ4_KGroup: a super-block's scales and mins, eight rows each
-    private final float[] groupD = new float[16];  // and its d and dmin
+    private final int[] groupScales = new int[128]; // dotQ4_KGroup: a super-block's scales and mins, eight rows each; dotQ6_KGroup: its scales
+    private final float[] groupD = new float[16];   // and its d and dmin (Q6_K: d times x's)
+    private final float[] groupLanes = new float[64]; // dotQ6_KGroup: ggml's float lane l of row r at 8l + r
     private final int[] chunkMins = new int[8];
 
     VectorKernels(int lanes) {
@@ -529,14 +530,18 @@ final class VectorKernels extends Kernels {
 
     @Override
     void dotGroups(Tensor w, int count, Input x, float[] out, int g0, float[] bias) {
-        for (int i = 0; i < count; i++) dotQ4_KGroup(ROW_PAD + i * Tensor.GROUP * w.rowBytes, x, out, Tensor.GROUP * (g0 + i), bias);
+        for (int i = 0; i < count; i++) {
+            int at = ROW_PAD + i * Tensor.GROUP * w.rowBytes;
+            if (w.type == GgmlType.Q6_K) dotQ6_KGroup(at, x, out, Tensor.GROUP * (g0 + i), bias);
+            else dotQ4_KGroup(at, x, out, Tensor.GROUP * (g0 + i), bias);
+        }
     }
 
     /**
      * Eight Q4_K rows, laid side by side by Tensor.groupRows at {@code at} in the loaded bytes,
      * dotted with one token x into out[r0..r0+7]: dotQ4_K's sums, each row in an int lane, as
      * llama.cpp's repacked q4_K_8x8 gemv keeps them. A 32-byte load holds four quant bytes of each
-     * row, so each short lane meets one broadcast pair of x's quants (Input.nibblePairs) and sums 16
+     * row, so each short lane meets one broadcast pair of x's quants (Input.quadPairs) and sums 16
      * products of its row and sub-block (|sum| <= 16 x 15 x 128, a short) before one widening and
      * one multiply by the eight rows' scales; one row at a time widens and scales every four
      * products. Integer sums are exact, so this is dotQ4_K bit for bit.
@@ -544,7 +549,7 @@ final class VectorKernels extends Kernels {
     private void dotQ4_KGroup(int at, Input x, float[] out, int r0, float[] bias) {
         int blocks = x.length / 256;
         byte[] q = rows;
-        int[] xp = x.nibblePairs;
+        int[] xp = x.quadPairs;
         int[] s = x.sums;
         FloatVector acc = FloatVector.zero(F8);
         FloatVector accMin = FloatVector.zero(F8);
@@ -567,11 +572,11 @@ final class VectorKernels extends Kernels {
                 ShortVector hi = ShortVector.zero(S16);
                 for (int k = 0; k < 8; k++) {
                     ShortVector v = ByteVector.fromArray(B32, q, base + 128 + 32 * (8 * c + k)).reinterpretAsShorts();
-                    int y = 128 * blk + 32 * c + 4 * k;
+                    int y = 2 * (64 * blk + 16 * c + k);      // elements 256 blk + 64 c + 4k.., and 32 on
                     lo = lo.add(v.and((short) 0xf).mul(IntVector.broadcast(I8, xp[y]).reinterpretAsShorts()))
                             .add(v.lanewise(ASHR, 8).and((short) 0xf).mul(IntVector.broadcast(I8, xp[y + 1]).reinterpretAsShorts()));
-                    hi = hi.add(v.lanewise(ASHR, 4).and((short) 0xf).mul(IntVector.broadcast(I8, xp[y + 2]).reinterpretAsShorts()))
-                            .add(v.lanewise(ASHR, 12).and((short) 0xf).mul(IntVector.broadcast(I8, xp[y + 3]).reinterpretAsShorts()));
+                    hi = hi.add(v.lanewise(ASHR, 4).and((short) 0xf).mul(IntVector.broadcast(I8, xp[y + 16]).reinterpretAsShorts()))
+                            .add(v.lanewise(ASHR, 12).and((short) 0xf).mul(IntVector.broadcast(I8, xp[y + 17]).reinterpretAsShorts()));
                 }
                 IntVector loSums = lo.reinterpretAsInts();      // int lane r: its two shorts, both row r's
                 IntVector hiSums = hi.reinterpretAsInts();
@@ -601,6 +606,78 @@ final class VectorKernels extends Kernels {
         for (int r = 0; r < Tensor.GROUP; r++) {
             int row = r0 + r;
             out[row] = bias == null ? lanes8[r] : lanes8[r] + bias[row];
+        }
+    }
+
+    /**
+     * Eight Q6_K rows, laid side by side by Tensor.groupRows, dotted with one token x: dotQ6_K's
+     * sums, each row's eight int lanes kept apart as ggml's are (lane l: elements 4l..4l+3 of each
+     * 32-element quarter), so a vector holds lane l of the eight rows. A short lane meets two
+     * quants, element pairs of its row's four (Input.quadPairs), so its int lane sums lane l's four
+     * products of the quarter, as dotQ6_K's does, before the rows' scales; then -32 through the
+     * bsums and d, per row and lane; at the end each row's eight float lanes add up as hsum8 does.
+     * The same integers, floats and order as dotQ6_K: bit for bit its results, with the
+     * eight rows' quants decoded and scaled by one instruction each, and x read once for eight.
+     */
+    private void dotQ6_KGroup(int at, Input x, float[] out, int r0, float[] bias) {
+        int blocks = x.length / 256;
+        byte[] q = rows;
+        int[] xp = x.quadPairs;
+        int[] scales = groupScales;                   // sub-block s of row r at 8s + r
+        float[] acc = groupLanes;
+        Arrays.fill(acc, 0f);
+        for (int blk = 0; blk < blocks; blk++) {
+            int base = at + blk * 210 * Tensor.GROUP;
+            for (int r = 0; r < Tensor.GROUP; r++) groupD[r] = x.scales[blk] * Float16.toFloat(getShort(q, base + 2 * r));
+            for (int m = 0; m < 4; m++) {                 // int r: row r's scales 4m..4m+3, a byte each
+                IntVector s = ByteVector.fromArray(B32, q, base + 16 + 32 * m).reinterpretAsInts();
+                s.lanewise(LSHL, 24).lanewise(ASHR, 24).intoArray(scales, 32 * m);
+                s.lanewise(LSHL, 16).lanewise(ASHR, 24).intoArray(scales, 32 * m + 8);
+                s.lanewise(LSHL, 8).lanewise(ASHR, 24).intoArray(scales, 32 * m + 16);
+                s.lanewise(ASHR, 24).intoArray(scales, 32 * m + 24);
+            }
+            FloatVector d = FloatVector.fromArray(F8, groupD, 0);
+            for (int l = 0; l < 8; l++) {
+                IntVector sumi = IntVector.zero(I8);
+                for (int j = 0; j < 2; j++) {
+                    // lane l of quarters 4j..4j+3: ql words (4j low, 4j+2 high nibbles), (4j+1, 4j+3),
+                    // then the qh word of all four, two bits each from the bottom; a short holds two
+                    // elements, a 6-bit quant in each byte once the nibbles meet their high bits
+                    int w = base + 144 + 192 * l + 96 * j;
+                    ShortVector a = ByteVector.fromArray(B32, q, w).reinterpretAsShorts();
+                    ShortVector b = ByteVector.fromArray(B32, q, w + 32).reinterpretAsShorts();
+                    ShortVector h = ByteVector.fromArray(B32, q, w + 64).reinterpretAsShorts();
+                    int y = 2 * (64 * blk + 32 * j + l);      // quarter 4j + c is 8c further
+                    int sc = 8 * (8 * j + (l >> 2));          // its scale: sub-block 2 (4j + c) + l / 4
+                    ShortVector v = a.and((short) 0x0f0f).or(h.lanewise(LSHL, 4).and((short) 0x3030));
+                    IntVector p = v.and((short) 0xff).mul(IntVector.broadcast(I8, xp[y]).reinterpretAsShorts())
+                            .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 1]).reinterpretAsShorts())).reinterpretAsInts();
+                    sumi = sumi.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(IntVector.fromArray(I8, scales, sc)));
+                    v = b.and((short) 0x0f0f).or(h.lanewise(LSHL, 2).and((short) 0x3030));
+                    p = v.and((short) 0xff).mul(IntVector.broadcast(I8, xp[y + 16]).reinterpretAsShorts())
+                            .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 17]).reinterpretAsShorts())).reinterpretAsInts();
+                    sumi = sumi.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(IntVector.fromArray(I8, scales, sc + 16)));
+                    v = a.lanewise(ASHR, 4).and((short) 0x0f0f).or(h.and((short) 0x3030));
+                    p = v.and((short) 0xff).mul(IntVector.broadcast(I8, xp[y + 32]).reinterpretAsShorts())
+                            .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 33]).reinterpretAsShorts())).reinterpretAsInts();
+                    sumi = sumi.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(IntVector.fromArray(I8, scales, sc + 32)));
+                    v = b.lanewise(ASHR, 4).and((short) 0x0f0f).or(h.lanewise(ASHR, 2).and((short) 0x3030));
+                    p = v.and((short) 0xff).mul(IntVector.broadcast(I8, xp[y + 48]).reinterpretAsShorts())
+                            .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 49]).reinterpretAsShorts())).reinterpretAsInts();
+                    sumi = sumi.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(IntVector.fromArray(I8, scales, sc + 48)));
+                }
+                // the -32 of every quant: ggml's lane l takes 32 x (scale 2l x sum 2l + scale 2l+1 x sum 2l+1)
+                int g = 16 * blk + 2 * l;
+                IntVector offset = IntVector.fromArray(I8, scales, 16 * l).mul(x.sums[g])
+                        .add(IntVector.fromArray(I8, scales, 16 * l + 8).mul(x.sums[g + 1]));
+                sumi = sumi.sub(offset.lanewise(LSHL, 5));
+                ((FloatVector) sumi.convert(I2F, 0)).fma(d, FloatVector.fromArray(F8, acc, 8 * l)).intoArray(acc, 8 * l);
+            }
+        }
+        for (int r = 0; r < Tensor.GROUP; r++) {
+            for (int l = 0; l < 8; l++) lanes8[l] = acc[8 * l + r];
+            int row = r0 + r;
+            out[row] = bias == null ? hsum8(lanes8) : hsum8(lanes8) + bias[row];
         }
     }
 

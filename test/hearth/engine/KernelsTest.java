@@ -19,6 +19,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class KernelsTest {
@@ -69,29 +70,35 @@ class KernelsTest {
     }
 
     /**
-     * Q4_K rows read from a file into groups of eight: each row reads back as the file has it, and
-     * one token through the grouped vector kernel gives the row-by-row scalar sums bit for bit,
-     * random and at the largest sums (every quant 15, every activation at -128 x its scale).
+     * Q4_K and Q6_K rows read from a file into groups of eight: each row reads back as the file
+     * has it, and one token through the grouped vector kernel gives the row-by-row scalar sums
+     * bit for bit, random and at the largest sums (every quant at its largest, every activation
+     * at -127 x its scale; Q6_K's scales -1 and 127).
      */
-    @Test
-    void groupedQ4_K_readsBackAndDotsAsRowByRow(@TempDir Path dir) throws IOException {
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q4_K", "Q6_K"})
+    void groupedRows_readBackAndDotAsRowByRow(GgmlType type, @TempDir Path dir) throws IOException {
         Kernels vector = Kernels.create(8);
         Kernels scalar = new Kernels(8);
         int rows = 24;
-        int rowBytes = (int) GgmlType.Q4_K.bytes(COLUMNS);
-        for (int fill : new int[] {-1, 0xff, 0x88}) {
+        int rowBytes = (int) type.bytes(COLUMNS);
+        for (int fill : new int[] {-1, 0xff, 0x7f, 0x88}) {
             Random random = new Random(fill);
             byte[] bytes = new byte[rowBytes * rows];
             if (fill < 0) random.nextBytes(bytes);
             else Arrays.fill(bytes, (byte) fill);
             ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-            for (int p = 0; p < bytes.length; p += 144) {
-                buffer.putShort(p, Float16.fromFloat(0.001f + random.nextFloat() * 0.05f));
-                buffer.putShort(p + 2, Float16.fromFloat(0.001f + random.nextFloat() * 0.05f));
+            for (int p = 0; p < bytes.length; p += type.blockBytes) {
+                if (type == GgmlType.Q6_K) {
+                    buffer.putShort(p + 208, Float16.fromFloat(0.001f + random.nextFloat() * 0.05f));
+                } else {
+                    buffer.putShort(p, Float16.fromFloat(0.001f + random.nextFloat() * 0.05f));
+                    buffer.putShort(p + 2, Float16.fromFloat(0.001f + random.nextFloat() * 0.05f));
+                }
             }
-            Path file = dir.resolve("q4_k-" + fill);
+            Path file = dir.resolve(type + "-" + fill);
             Files.write(file, bytes);
-            Tensor w = new Tensor("w", GgmlType.Q4_K, new long[] {COLUMNS, rows}, new ByteBuffer[] {buffer}, rows, 0);
+            Tensor w = new Tensor("w", type, new long[] {COLUMNS, rows}, new ByteBuffer[] {buffer}, rows, 0);
             float[] x = fill < 0 ? randomValues(random, false) : new float[COLUMNS];
             if (fill >= 0) Arrays.fill(x, -1f);
             float[] bias = new float[rows];
@@ -115,7 +122,7 @@ class KernelsTest {
             scalar.dotRows(w, rows, new Input[] {in}, 0, fromRows, 0, bias);
             assertTrue(Arrays.equals(expected[0], fromRows[0]), "fill " + fill + ": rows read back from groups");
             if (!vector.dotsGroups()) {
-                System.err.println("KernelsTest: no " + Kernels.VECTOR_MODULE + " in this JVM, grouped Q4_K kernel not tested");
+                System.err.println("KernelsTest: no " + Kernels.VECTOR_MODULE + " in this JVM, grouped " + type + " kernel not tested");
                 continue;
             }
             float[] actual = new float[rows];
