@@ -603,9 +603,17 @@ final class VectorKernels extends Kernels {
             accMin = ((FloatVector) mins.convert(I2F, 0)).fma(FloatVector.fromArray(F8, groupD, 8).mul(yd), accMin);
         }
         acc.sub(accMin).intoArray(lanes8, 0);
+        putGroup(lanes8, out, r0, bias);
+    }
+
+    /**
+     * out[r0 + r] = sums[r] (+ bias), for the eight rows of a group. A loop of its own: in a
+     * kernel, JDK 25's C2 hoisted its range checks, trapped, and recompiled the kernel boxing its vectors.
+     */
+    private static void putGroup(float[] sums, float[] out, int r0, float[] bias) {
         for (int r = 0; r < Tensor.GROUP; r++) {
             int row = r0 + r;
-            out[row] = bias == null ? lanes8[r] : lanes8[r] + bias[row];
+            out[row] = bias == null ? sums[r] : sums[r] + bias[row];
         }
     }
 
@@ -674,10 +682,15 @@ final class VectorKernels extends Kernels {
                 ((FloatVector) sumi.convert(I2F, 0)).fma(d, FloatVector.fromArray(F8, acc, 8 * l)).intoArray(acc, 8 * l);
             }
         }
+        sumLanes(acc, splitSums);
+        putGroup(splitSums, out, r0, bias);
+    }
+
+    /** sums[r] = hsum8 of the eight lanes of row r, kept at lanes[8l + r]. */
+    private void sumLanes(float[] lanes, float[] sums) {
         for (int r = 0; r < Tensor.GROUP; r++) {
-            for (int l = 0; l < 8; l++) lanes8[l] = acc[8 * l + r];
-            int row = r0 + r;
-            out[row] = bias == null ? hsum8(lanes8) : hsum8(lanes8) + bias[row];
+            for (int l = 0; l < 8; l++) lanes8[l] = lanes[8 * l + r];
+            sums[r] = hsum8(lanes8);
         }
     }
 
