@@ -46,14 +46,14 @@ final class Tensor {
 
     /**
      * How groupRows lays out a super-block of eight rows: first each row's {@code headBytes} from
-     * {@code headAt} (Q4_K: d, dmin and scales; Q6_K: d), row after row; then, for each 4-byte word
+     * {@code headAt} (Q6_K: d, 2 bytes; Q4_K: none), row after row; then, for each 4-byte word
      * of the block in {@code words}' order, the eight rows' copies of it side by side, so one
      * 32-byte load meets all eight rows. Q6_K's words follow its kernel: the scales, then for
      * each of ggml's int lanes l and half j, the ql words of quarters 4j, 4j+2 and 4j+1, 4j+3
      * and the qh word of all four, each the four elements 4l..4l+3 of its quarters.
      */
     private record Layout(int headAt, int headBytes, int[] words) {
-        static final Layout Q4_K = new Layout(0, 16, range(16, 144));
+        static final Layout Q4_K = new Layout(0, 0, range(0, 144));
         static final Layout Q6_K = new Layout(208, 2, q6_KWords());
 
         static Layout of(GgmlType type) {

@@ -555,17 +555,25 @@ final class VectorKernels extends Kernels {
         FloatVector accMin = FloatVector.zero(F8);
         for (int blk = 0; blk < blocks; blk++) {
             int base = at + blk * 144 * Tensor.GROUP;
-            for (int r = 0; r < Tensor.GROUP; r++) {
-                int h = base + 16 * r;
-                groupD[r] = Float16.toFloat(getShort(q, h));
-                groupD[8 + r] = Float16.toFloat(getShort(q, h + 2));
-                long scales = scalesK4(q, h + 4);
-                long mins = minsK4(q, h + 4);
-                groupScales[r] = (int) scales;                  // sub-blocks 0-3, a byte each
-                groupScales[8 + r] = (int) (scales >>> 32);     // 4-7
-                groupScales[16 + r] = (int) mins;
-                groupScales[24 + r] = (int) (mins >>> 32);
-            }
+            // the header's four words, each the eight rows' side by side: d and dmin, then the
+            // 12 scale bytes, which scalesK4 and minsK4 unpack, here for the eight rows at once
+            IntVector dm = ByteVector.fromArray(B32, q, base).reinterpretAsInts();
+            IntVector w1 = ByteVector.fromArray(B32, q, base + 32).reinterpretAsInts();
+            IntVector w2 = ByteVector.fromArray(B32, q, base + 64).reinterpretAsInts();
+            IntVector w3 = ByteVector.fromArray(B32, q, base + 96).reinterpretAsInts();
+            w1.and(0x3f3f3f3f).intoArray(groupScales, 0);                                   // sub-blocks 0-3, a byte each
+            w3.and(0x0f0f0f0f).or(w1.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4)).intoArray(groupScales, 8);   // 4-7
+            w2.and(0x3f3f3f3f).intoArray(groupScales, 16);                                  // their mins
+            w3.lanewise(LSHR, 4).and(0x0f0f0f0f).or(w2.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4)).intoArray(groupScales, 24);
+            // d (low halves) and dmin (high) to floats, as Float16.toFloat: see dotHalves
+            IntVector h = dm.and(0xffff);
+            IntVector mag = h.and(0x7fff).lanewise(LSHL, 13);
+            IntVector bits = mag.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(h.and(0x8000).lanewise(LSHL, 16));
+            bits.blend(mag.or(0x70000000).or(h.and(0x8000).lanewise(LSHL, 16)), mag.compare(GE, 0x0f800000)).reinterpretAsFloats().intoArray(groupD, 0);
+            h = dm.lanewise(LSHR, 16);
+            mag = h.and(0x7fff).lanewise(LSHL, 13);
+            bits = mag.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(h.and(0x8000).lanewise(LSHL, 16));
+            bits.blend(mag.or(0x70000000).or(h.and(0x8000).lanewise(LSHL, 16)), mag.compare(GE, 0x0f800000)).reinterpretAsFloats().intoArray(groupD, 8);
             IntVector sumi = IntVector.zero(I8);
             for (int c = 0; c < 4; c++) {                 // 32 bytes a row: low nibbles are sub-block 2c, high ones 2c + 1
                 ShortVector lo = ShortVector.zero(S16);
