@@ -547,71 +547,85 @@ final class VectorKernels extends Kernels {
      * products. Integer sums are exact, so this is dotQ4_K bit for bit.
      */
     private void dotQ4_KGroup(int at, Input x, float[] out, int r0, float[] bias) {
-        int blocks = x.length / 256;
+        Arrays.fill(groupLanes, 0, 16, 0f);           // ggml's float sums of the eight rows, and of their mins
+        for (int blk = 0; blk < x.length / 256; blk++) {
+            int base = at + blk * 144 * Tensor.GROUP;
+            headerQ4_K(base);
+            blockQ4_K(base, blk, x);
+        }
+        FloatVector.fromArray(F8, groupLanes, 0).sub(FloatVector.fromArray(F8, groupLanes, 8)).intoArray(lanes8, 0);
+        putGroup(lanes8, out, r0, bias);
+    }
+
+    /**
+     * A grouped Q4_K super-block's header, four words each the eight rows' side by side: d and
+     * dmin to groupD[r], [8 + r], and the 12 scale bytes unpacked as scalesK4 and minsK4 do, for
+     * the eight rows at once: sub-blocks 0-3 to groupScales[r], a byte each, 4-7 to [8 + r], their
+     * mins to [16 + r] and [24 + r].
+     */
+    private void headerQ4_K(int base) {
+        byte[] q = rows;
+        IntVector dm = ByteVector.fromArray(B32, q, base).reinterpretAsInts();
+        IntVector w1 = ByteVector.fromArray(B32, q, base + 32).reinterpretAsInts();
+        IntVector w2 = ByteVector.fromArray(B32, q, base + 64).reinterpretAsInts();
+        IntVector w3 = ByteVector.fromArray(B32, q, base + 96).reinterpretAsInts();
+        w1.and(0x3f3f3f3f).intoArray(groupScales, 0);
+        w3.and(0x0f0f0f0f).or(w1.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4)).intoArray(groupScales, 8);
+        w2.and(0x3f3f3f3f).intoArray(groupScales, 16);
+        w3.lanewise(LSHR, 4).and(0x0f0f0f0f).or(w2.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4)).intoArray(groupScales, 24);
+        // d (low halves) and dmin (high) to floats, as Float16.toFloat: see dotHalves
+        IntVector h = dm.and(0xffff);
+        IntVector mag = h.and(0x7fff).lanewise(LSHL, 13);
+        IntVector bits = mag.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(h.and(0x8000).lanewise(LSHL, 16));
+        bits.blend(mag.or(0x70000000).or(h.and(0x8000).lanewise(LSHL, 16)), mag.compare(GE, 0x0f800000)).reinterpretAsFloats().intoArray(groupD, 0);
+        h = dm.lanewise(LSHR, 16);
+        mag = h.and(0x7fff).lanewise(LSHL, 13);
+        bits = mag.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(h.and(0x8000).lanewise(LSHL, 16));
+        bits.blend(mag.or(0x70000000).or(h.and(0x8000).lanewise(LSHL, 16)), mag.compare(GE, 0x0f800000)).reinterpretAsFloats().intoArray(groupD, 8);
+    }
+
+    /** A grouped Q4_K super-block's quants and mins for the eight rows, added into groupLanes (see dotQ4_KGroup). */
+    private void blockQ4_K(int base, int blk, Input x) {
         byte[] q = rows;
         int[] xp = x.quadPairs;
         int[] s = x.sums;
-        FloatVector acc = FloatVector.zero(F8);
-        FloatVector accMin = FloatVector.zero(F8);
-        for (int blk = 0; blk < blocks; blk++) {
-            int base = at + blk * 144 * Tensor.GROUP;
-            // the header's four words, each the eight rows' side by side: d and dmin, then the
-            // 12 scale bytes, which scalesK4 and minsK4 unpack, here for the eight rows at once
-            IntVector dm = ByteVector.fromArray(B32, q, base).reinterpretAsInts();
-            IntVector w1 = ByteVector.fromArray(B32, q, base + 32).reinterpretAsInts();
-            IntVector w2 = ByteVector.fromArray(B32, q, base + 64).reinterpretAsInts();
-            IntVector w3 = ByteVector.fromArray(B32, q, base + 96).reinterpretAsInts();
-            w1.and(0x3f3f3f3f).intoArray(groupScales, 0);                                   // sub-blocks 0-3, a byte each
-            w3.and(0x0f0f0f0f).or(w1.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4)).intoArray(groupScales, 8);   // 4-7
-            w2.and(0x3f3f3f3f).intoArray(groupScales, 16);                                  // their mins
-            w3.lanewise(LSHR, 4).and(0x0f0f0f0f).or(w2.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4)).intoArray(groupScales, 24);
-            // d (low halves) and dmin (high) to floats, as Float16.toFloat: see dotHalves
-            IntVector h = dm.and(0xffff);
-            IntVector mag = h.and(0x7fff).lanewise(LSHL, 13);
-            IntVector bits = mag.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(h.and(0x8000).lanewise(LSHL, 16));
-            bits.blend(mag.or(0x70000000).or(h.and(0x8000).lanewise(LSHL, 16)), mag.compare(GE, 0x0f800000)).reinterpretAsFloats().intoArray(groupD, 0);
-            h = dm.lanewise(LSHR, 16);
-            mag = h.and(0x7fff).lanewise(LSHL, 13);
-            bits = mag.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(h.and(0x8000).lanewise(LSHL, 16));
-            bits.blend(mag.or(0x70000000).or(h.and(0x8000).lanewise(LSHL, 16)), mag.compare(GE, 0x0f800000)).reinterpretAsFloats().intoArray(groupD, 8);
-            IntVector sumi = IntVector.zero(I8);
-            for (int c = 0; c < 4; c++) {                 // 32 bytes a row: low nibbles are sub-block 2c, high ones 2c + 1
-                ShortVector lo = ShortVector.zero(S16);
-                ShortVector hi = ShortVector.zero(S16);
-                for (int k = 0; k < 8; k++) {
-                    ShortVector v = ByteVector.fromArray(B32, q, base + 128 + 32 * (8 * c + k)).reinterpretAsShorts();
-                    int y = 2 * (64 * blk + 16 * c + k);      // elements 256 blk + 64 c + 4k.., and 32 on
-                    lo = lo.add(v.and((short) 0xf).mul(IntVector.broadcast(I8, xp[y]).reinterpretAsShorts()))
-                            .add(v.lanewise(ASHR, 8).and((short) 0xf).mul(IntVector.broadcast(I8, xp[y + 1]).reinterpretAsShorts()));
-                    hi = hi.add(v.lanewise(ASHR, 4).and((short) 0xf).mul(IntVector.broadcast(I8, xp[y + 16]).reinterpretAsShorts()))
-                            .add(v.lanewise(ASHR, 12).and((short) 0xf).mul(IntVector.broadcast(I8, xp[y + 17]).reinterpretAsShorts()));
-                }
-                IntVector loSums = lo.reinterpretAsInts();      // int lane r: its two shorts, both row r's
-                IntVector hiSums = hi.reinterpretAsInts();
-                loSums = loSums.lanewise(LSHL, 16).lanewise(ASHR, 16).add(loSums.lanewise(ASHR, 16));
-                hiSums = hiSums.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hiSums.lanewise(ASHR, 16));
-                IntVector scales = IntVector.fromArray(I8, groupScales, 8 * (c / 2));
-                int shift = 16 * (c % 2);
-                sumi = sumi.add(loSums.mul(scales.lanewise(LSHR, shift).and(0xff)))
-                        .add(hiSums.mul(scales.lanewise(LSHR, shift + 8).and(0xff)));
+        IntVector sumi = IntVector.zero(I8);
+        for (int c = 0; c < 4; c++) {                 // 32 bytes a row: low nibbles are sub-block 2c, high ones 2c + 1
+            ShortVector lo = ShortVector.zero(S16);
+            ShortVector hi = ShortVector.zero(S16);
+            for (int k = 0; k < 8; k++) {
+                ShortVector v = ByteVector.fromArray(B32, q, base + 128 + 32 * (8 * c + k)).reinterpretAsShorts();
+                int y = 2 * (64 * blk + 16 * c + k);      // elements 256 blk + 64 c + 4k.., and 32 on
+                lo = lo.add(v.and((short) 0xf).mul(IntVector.broadcast(I8, xp[y]).reinterpretAsShorts()))
+                        .add(v.lanewise(ASHR, 8).and((short) 0xf).mul(IntVector.broadcast(I8, xp[y + 1]).reinterpretAsShorts()));
+                hi = hi.add(v.lanewise(ASHR, 4).and((short) 0xf).mul(IntVector.broadcast(I8, xp[y + 16]).reinterpretAsShorts()))
+                        .add(v.lanewise(ASHR, 12).and((short) 0xf).mul(IntVector.broadcast(I8, xp[y + 17]).reinterpretAsShorts()));
             }
-            IntVector minLo = IntVector.fromArray(I8, groupScales, 16);
-            IntVector minHi = IntVector.fromArray(I8, groupScales, 24);
-            int g = 16 * blk;
-            IntVector mins = minLo.and(0xff).mul(s[g] + s[g + 1])
-                    .add(minLo.lanewise(LSHR, 8).and(0xff).mul(s[g + 2] + s[g + 3]))
-                    .add(minLo.lanewise(LSHR, 16).and(0xff).mul(s[g + 4] + s[g + 5]))
-                    .add(minLo.lanewise(LSHR, 24).mul(s[g + 6] + s[g + 7]))
-                    .add(minHi.and(0xff).mul(s[g + 8] + s[g + 9]))
-                    .add(minHi.lanewise(LSHR, 8).and(0xff).mul(s[g + 10] + s[g + 11]))
-                    .add(minHi.lanewise(LSHR, 16).and(0xff).mul(s[g + 12] + s[g + 13]))
-                    .add(minHi.lanewise(LSHR, 24).mul(s[g + 14] + s[g + 15]));
-            float yd = x.scales[blk];
-            acc = ((FloatVector) sumi.convert(I2F, 0)).fma(FloatVector.fromArray(F8, groupD, 0).mul(yd), acc);
-            accMin = ((FloatVector) mins.convert(I2F, 0)).fma(FloatVector.fromArray(F8, groupD, 8).mul(yd), accMin);
+            IntVector loSums = lo.reinterpretAsInts();      // int lane r: its two shorts, both row r's
+            IntVector hiSums = hi.reinterpretAsInts();
+            loSums = loSums.lanewise(LSHL, 16).lanewise(ASHR, 16).add(loSums.lanewise(ASHR, 16));
+            hiSums = hiSums.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hiSums.lanewise(ASHR, 16));
+            IntVector scales = IntVector.fromArray(I8, groupScales, 8 * (c / 2));
+            int shift = 16 * (c % 2);
+            sumi = sumi.add(loSums.mul(scales.lanewise(LSHR, shift).and(0xff)))
+                    .add(hiSums.mul(scales.lanewise(LSHR, shift + 8).and(0xff)));
         }
-        acc.sub(accMin).intoArray(lanes8, 0);
-        putGroup(lanes8, out, r0, bias);
+        IntVector minLo = IntVector.fromArray(I8, groupScales, 16);
+        IntVector minHi = IntVector.fromArray(I8, groupScales, 24);
+        int g = 16 * blk;
+        IntVector mins = minLo.and(0xff).mul(s[g] + s[g + 1])
+                .add(minLo.lanewise(LSHR, 8).and(0xff).mul(s[g + 2] + s[g + 3]))
+                .add(minLo.lanewise(LSHR, 16).and(0xff).mul(s[g + 4] + s[g + 5]))
+                .add(minLo.lanewise(LSHR, 24).mul(s[g + 6] + s[g + 7]))
+                .add(minHi.and(0xff).mul(s[g + 8] + s[g + 9]))
+                .add(minHi.lanewise(LSHR, 8).and(0xff).mul(s[g + 10] + s[g + 11]))
+                .add(minHi.lanewise(LSHR, 16).and(0xff).mul(s[g + 12] + s[g + 13]))
+                .add(minHi.lanewise(LSHR, 24).mul(s[g + 14] + s[g + 15]));
+        float yd = x.scales[blk];
+        ((FloatVector) sumi.convert(I2F, 0)).fma(FloatVector.fromArray(F8, groupD, 0).mul(yd), FloatVector.fromArray(F8, groupLanes, 0))
+                .intoArray(groupLanes, 0);
+        ((FloatVector) mins.convert(I2F, 0)).fma(FloatVector.fromArray(F8, groupD, 8).mul(yd), FloatVector.fromArray(F8, groupLanes, 8))
+                .intoArray(groupLanes, 8);
     }
 
     /**
@@ -636,62 +650,74 @@ final class VectorKernels extends Kernels {
      * eight rows' quants decoded and scaled by one instruction each, and x read once for eight.
      */
     private void dotQ6_KGroup(int at, Input x, float[] out, int r0, float[] bias) {
-        int blocks = x.length / 256;
+        Arrays.fill(groupLanes, 0f);
+        for (int blk = 0; blk < x.length / 256; blk++) {
+            int base = at + blk * 210 * Tensor.GROUP;
+            scalesQ6_K(base, x.scales[blk]);
+            for (int l = 0; l < 8; l++) laneQ6_K(base, blk, l, x);
+        }
+        sumLanes(groupLanes, splitSums);
+        putGroup(splitSums, out, r0, bias);
+    }
+
+    /** A grouped Q6_K super-block's d (times x's) into groupD and its scales into groupScales, sub-block s of row r at 8s + r. */
+    private void scalesQ6_K(int base, float xd) {
+        byte[] q = rows;
+        for (int r = 0; r < Tensor.GROUP; r++) groupD[r] = xd * Float16.toFloat(getShort(q, base + 2 * r));
+        for (int m = 0; m < 4; m++) {                 // int r: row r's scales 4m..4m+3, a byte each
+            IntVector s = ByteVector.fromArray(B32, q, base + 16 + 32 * m).reinterpretAsInts();
+            s.lanewise(LSHL, 24).lanewise(ASHR, 24).intoArray(groupScales, 32 * m);
+            s.lanewise(LSHL, 16).lanewise(ASHR, 24).intoArray(groupScales, 32 * m + 8);
+            s.lanewise(LSHL, 8).lanewise(ASHR, 24).intoArray(groupScales, 32 * m + 16);
+            s.lanewise(ASHR, 24).intoArray(groupScales, 32 * m + 24);
+        }
+    }
+
+    /**
+     * ggml's int lane l of a grouped Q6_K super-block for the eight rows, added into float lane l
+     * of groupLanes. A method of its own, as each step of the grouped kernels: one method for the
+     * whole kernel grew past C2's node budget on JDK 25, which then left vector calls un-inlined
+     * and boxed every vector, in some runs and not others.
+     */
+    private void laneQ6_K(int base, int blk, int l, Input x) {
         byte[] q = rows;
         int[] xp = x.quadPairs;
-        int[] scales = groupScales;                   // sub-block s of row r at 8s + r
-        float[] acc = groupLanes;
-        Arrays.fill(acc, 0f);
-        for (int blk = 0; blk < blocks; blk++) {
-            int base = at + blk * 210 * Tensor.GROUP;
-            for (int r = 0; r < Tensor.GROUP; r++) groupD[r] = x.scales[blk] * Float16.toFloat(getShort(q, base + 2 * r));
-            for (int m = 0; m < 4; m++) {                 // int r: row r's scales 4m..4m+3, a byte each
-                IntVector s = ByteVector.fromArray(B32, q, base + 16 + 32 * m).reinterpretAsInts();
-                s.lanewise(LSHL, 24).lanewise(ASHR, 24).intoArray(scales, 32 * m);
-                s.lanewise(LSHL, 16).lanewise(ASHR, 24).intoArray(scales, 32 * m + 8);
-                s.lanewise(LSHL, 8).lanewise(ASHR, 24).intoArray(scales, 32 * m + 16);
-                s.lanewise(ASHR, 24).intoArray(scales, 32 * m + 24);
-            }
-            FloatVector d = FloatVector.fromArray(F8, groupD, 0);
-            for (int l = 0; l < 8; l++) {
-                IntVector sumi = IntVector.zero(I8);
-                for (int j = 0; j < 2; j++) {
-                    // lane l of quarters 4j..4j+3: ql words (4j low, 4j+2 high nibbles), (4j+1, 4j+3),
-                    // then the qh word of all four, two bits each from the bottom; a short holds two
-                    // elements, a 6-bit quant in each byte once the nibbles meet their high bits
-                    int w = base + 144 + 192 * l + 96 * j;
-                    ShortVector a = ByteVector.fromArray(B32, q, w).reinterpretAsShorts();
-                    ShortVector b = ByteVector.fromArray(B32, q, w + 32).reinterpretAsShorts();
-                    ShortVector h = ByteVector.fromArray(B32, q, w + 64).reinterpretAsShorts();
-                    int y = 2 * (64 * blk + 32 * j + l);      // quarter 4j + c is 8c further
-                    int sc = 8 * (8 * j + (l >> 2));          // its scale: sub-block 2 (4j + c) + l / 4
-                    ShortVector v = a.and((short) 0x0f0f).or(h.lanewise(LSHL, 4).and((short) 0x3030));
-                    IntVector p = v.and((short) 0xff).mul(IntVector.broadcast(I8, xp[y]).reinterpretAsShorts())
-                            .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 1]).reinterpretAsShorts())).reinterpretAsInts();
-                    sumi = sumi.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(IntVector.fromArray(I8, scales, sc)));
-                    v = b.and((short) 0x0f0f).or(h.lanewise(LSHL, 2).and((short) 0x3030));
-                    p = v.and((short) 0xff).mul(IntVector.broadcast(I8, xp[y + 16]).reinterpretAsShorts())
-                            .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 17]).reinterpretAsShorts())).reinterpretAsInts();
-                    sumi = sumi.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(IntVector.fromArray(I8, scales, sc + 16)));
-                    v = a.lanewise(ASHR, 4).and((short) 0x0f0f).or(h.and((short) 0x3030));
-                    p = v.and((short) 0xff).mul(IntVector.broadcast(I8, xp[y + 32]).reinterpretAsShorts())
-                            .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 33]).reinterpretAsShorts())).reinterpretAsInts();
-                    sumi = sumi.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(IntVector.fromArray(I8, scales, sc + 32)));
-                    v = b.lanewise(ASHR, 4).and((short) 0x0f0f).or(h.lanewise(ASHR, 2).and((short) 0x3030));
-                    p = v.and((short) 0xff).mul(IntVector.broadcast(I8, xp[y + 48]).reinterpretAsShorts())
-                            .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 49]).reinterpretAsShorts())).reinterpretAsInts();
-                    sumi = sumi.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(IntVector.fromArray(I8, scales, sc + 48)));
-                }
-                // the -32 of every quant: ggml's lane l takes 32 x (scale 2l x sum 2l + scale 2l+1 x sum 2l+1)
-                int g = 16 * blk + 2 * l;
-                IntVector offset = IntVector.fromArray(I8, scales, 16 * l).mul(x.sums[g])
-                        .add(IntVector.fromArray(I8, scales, 16 * l + 8).mul(x.sums[g + 1]));
-                sumi = sumi.sub(offset.lanewise(LSHL, 5));
-                ((FloatVector) sumi.convert(I2F, 0)).fma(d, FloatVector.fromArray(F8, acc, 8 * l)).intoArray(acc, 8 * l);
-            }
+        int[] scales = groupScales;
+        IntVector sumi = IntVector.zero(I8);
+        for (int j = 0; j < 2; j++) {
+            // lane l of quarters 4j..4j+3: ql words (4j low, 4j+2 high nibbles), (4j+1, 4j+3),
+            // then the qh word of all four, two bits each from the bottom; a short holds two
+            // elements, a 6-bit quant in each byte once the nibbles meet their high bits
+            int w = base + 144 + 192 * l + 96 * j;
+            ShortVector a = ByteVector.fromArray(B32, q, w).reinterpretAsShorts();
+            ShortVector b = ByteVector.fromArray(B32, q, w + 32).reinterpretAsShorts();
+            ShortVector h = ByteVector.fromArray(B32, q, w + 64).reinterpretAsShorts();
+            int y = 2 * (64 * blk + 32 * j + l);      // quarter 4j + c is 8c further
+            int sc = 8 * (8 * j + (l >> 2));          // its scale: sub-block 2 (4j + c) + l / 4
+            ShortVector v = a.and((short) 0x0f0f).or(h.lanewise(LSHL, 4).and((short) 0x3030));
+            IntVector p = v.and((short) 0xff).mul(IntVector.broadcast(I8, xp[y]).reinterpretAsShorts())
+                    .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 1]).reinterpretAsShorts())).reinterpretAsInts();
+            sumi = sumi.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(IntVector.fromArray(I8, scales, sc)));
+            v = b.and((short) 0x0f0f).or(h.lanewise(LSHL, 2).and((short) 0x3030));
+            p = v.and((short) 0xff).mul(IntVector.broadcast(I8, xp[y + 16]).reinterpretAsShorts())
+                    .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 17]).reinterpretAsShorts())).reinterpretAsInts();
+            sumi = sumi.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(IntVector.fromArray(I8, scales, sc + 16)));
+            v = a.lanewise(ASHR, 4).and((short) 0x0f0f).or(h.and((short) 0x3030));
+            p = v.and((short) 0xff).mul(IntVector.broadcast(I8, xp[y + 32]).reinterpretAsShorts())
+                    .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 33]).reinterpretAsShorts())).reinterpretAsInts();
+            sumi = sumi.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(IntVector.fromArray(I8, scales, sc + 32)));
+            v = b.lanewise(ASHR, 4).and((short) 0x0f0f).or(h.lanewise(ASHR, 2).and((short) 0x3030));
+            p = v.and((short) 0xff).mul(IntVector.broadcast(I8, xp[y + 48]).reinterpretAsShorts())
+                    .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 49]).reinterpretAsShorts())).reinterpretAsInts();
+            sumi = sumi.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(IntVector.fromArray(I8, scales, sc + 48)));
         }
-        sumLanes(acc, splitSums);
-        putGroup(splitSums, out, r0, bias);
+        // the -32 of every quant: ggml's lane l takes 32 x (scale 2l x sum 2l + scale 2l+1 x sum 2l+1)
+        int g = 16 * blk + 2 * l;
+        IntVector offset = IntVector.fromArray(I8, scales, 16 * l).mul(x.sums[g])
+                .add(IntVector.fromArray(I8, scales, 16 * l + 8).mul(x.sums[g + 1]));
+        sumi = sumi.sub(offset.lanewise(LSHL, 5));
+        ((FloatVector) sumi.convert(I2F, 0)).fma(FloatVector.fromArray(F8, groupD, 0), FloatVector.fromArray(F8, groupLanes, 8 * l))
+                .intoArray(groupLanes, 8 * l);
     }
 
     /** sums[r] = hsum8 of the eight lanes of row r, kept at lanes[8l + r]. */
