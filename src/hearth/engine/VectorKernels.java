@@ -675,9 +675,10 @@ final class VectorKernels extends Kernels {
 
     /**
      * ggml's int lane l of a grouped Q6_K super-block for the eight rows, added into float lane l
-     * of groupLanes. A method of its own, as each step of the grouped kernels: one method for the
-     * whole kernel grew past C2's node budget on JDK 25, which then left vector calls un-inlined
-     * and boxed every vector, in some runs and not others.
+     * of groupLanes. A method of its own, as each step of the grouped kernels: with one method per
+     * kernel, some JDK 25 runs (not all) compiled dotQ4_KGroup with its vector calls left as calls,
+     * boxing every vector (JFR: 30 GB of Int256Vector an answer), most likely past C2's inlining
+     * node budget; split this way, none of the runs measured did.
      */
     private void laneQ6_K(int base, int blk, int l, Input x) {
         byte[] q = rows;
