@@ -13,8 +13,8 @@ final class Input {
     final byte[] quants;    // Q8_0/Q8_K: one signed byte per element
     final float[] scales;   // Q8_0: per 32 (already rounded to F16); Q8_K: per 256 (float)
     final int[] sums;       // Q8_K: sum of each 16 quants (ggml block_q8_K.bsums)
-    final int[] pairSums;   // Q8_K: per block, sums 0, 2, .., 14, then 1, 3, .., 15 (as VectorKernels.dotQ6_K reads them)
-    final short[] pairs;    // Q8_0/Q8_K: the quants as VectorKernels read them, see pairs()
+    final int[] pairSums;   // Q8_K but from ofGroups: per block, sums 0, 2, .., 14, then 1, 3, .., 15 (as VectorKernels.dotQ6_K reads them)
+    final short[] pairs;    // Q8_0/Q8_K but from ofGroups: the quants as VectorKernels read them, see pairs()
     final float[] lanes;    // in a batch for Q8_0/Q4_0/Q5_0/Q6_K rows: the quants as floats in VectorKernels' lane order, see lanes()
     final float[] chunks;   // in a batch for Q4_K rows: the quants as floats, a lane per 64-element chunk, see chunks()
     final int[] chunkSums;  // and per chunk the sums of its first and last two 16s, see chunks()
@@ -31,8 +31,9 @@ final class Input {
         this.quants = quants;
         this.scales = scales;
         this.sums = sums;
-        this.pairs = quants == null ? null : pairs(quants);
-        this.pairSums = sums == null ? null : pairs(sums);
+        // the row-at-a-time vector kernels read pairs and pairSums; the grouped ones quadPairs instead
+        this.pairs = quants == null || forGroups ? null : pairs(quants);
+        this.pairSums = sums == null || forGroups ? null : pairs(sums);
         boolean chunked = batch == GgmlType.Q4_K;
         this.lanes = batch != null && quants != null && !chunked ? lanes(quants) : null;
         this.chunks = chunked ? chunks(quants) : null;
