@@ -18,6 +18,7 @@ final class Input {
     final float[] lanes;    // in a batch for Q8_0/Q4_0/Q5_0/Q6_K rows: the quants as floats in VectorKernels' lane order, see lanes()
     final float[] chunks;   // in a batch for Q4_K rows: the quants as floats, a lane per 64-element chunk, see chunks()
     final int[] chunkSums;  // and per chunk the sums of its first and last two 16s, see chunks()
+    final float[] floats;   // in a batch for Q4_K rows: the quants as floats, in order (VectorKernels.dotTileQ4_K)
     final int[] quadPairs;  // from ofGroups only: the quants paired as rows laid out in groups read them, see quadPairs()
 
     private Input(Kind kind, int length, float[] values, byte[] quants, float[] scales, int[] sums, GgmlType batch) {
@@ -38,6 +39,7 @@ final class Input {
         this.lanes = batch != null && quants != null && !chunked ? lanes(quants) : null;
         this.chunks = chunked ? chunks(quants) : null;
         this.chunkSums = chunked ? chunkSums(sums) : null;
+        this.floats = chunked ? floats(quants) : null;
         this.quadPairs = forGroups ? quadPairs(quants) : null;
     }
 
@@ -185,6 +187,12 @@ final class Input {
             int chunk = i / 64;                                 // across the row
             f[chunk / 8 * 512 + i % 64 * 8 + chunk % 8] = q[i];
         }
+        return f;
+    }
+
+    private static float[] floats(byte[] q) {
+        float[] f = new float[q.length];
+        for (int i = 0; i < q.length; i++) f[i] = q[i];
         return f;
     }
 

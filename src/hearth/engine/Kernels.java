@@ -107,12 +107,17 @@ class Kernels {
      * Returns how many it copied.
      */
     int load(Tensor w, long r, int max) {
-        int count = Math.max(1, Math.min(LOAD_BYTES / w.rowBytes, Math.min(max, w.rowsInBuffer(r))));
+        int count = Math.max(1, Math.min(rowsPerLoad(w), Math.min(max, w.rowsInBuffer(r))));
         int bytes = count * w.rowBytes;
         if (rows.length < bytes + 2 * ROW_PAD) rows = new byte[bytes + 2 * ROW_PAD];
         w.copyRows(r, count, rows, ROW_PAD);
         at = ROW_PAD;
         return count;
+    }
+
+    /** How many rows of w {@link #load} copies at once, at most. */
+    int rowsPerLoad(Tensor w) {
+        return LOAD_BYTES / w.rowBytes;
     }
 
     /** Whether {@link #dotGroups} runs: VectorKernels' Q4_K and Q6_K kernels for tensors Tensor.groupRows laid out. */

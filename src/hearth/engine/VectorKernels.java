@@ -55,6 +55,8 @@ final class VectorKernels extends Kernels {
     private static final IntVector EVEN_SCALE_SHIFTS = IntVector.fromArray(I8, new int[] {24, 8, 24, 8, 24, 8, 24, 8}, 0);
     private static final IntVector ODD_SCALE_SHIFTS = IntVector.fromArray(I8, new int[] {16, 0, 16, 0, 16, 0, 16, 0}, 0);
 
+    private static final int TILE_ROWS = 16;            // Q4_K rows dotRowsQ4_K takes at once
+
     private static final float MAGIC = 0x1.8p23f;       // 1.5 x 2^23: from it to 2^24 a float's low mantissa bits are an int
     private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
 
@@ -69,6 +71,11 @@ final class VectorKernels extends Kernels {
     private final float[] groupD = new float[16];   // and its d and dmin (Q6_K: d times x's)
     private final float[] groupLanes = new float[64]; // dotQ6_KGroup: ggml's float lane l of row r at 8l + r
     private final int[] chunkMins = new int[8];
+    private float[] tileLanes = new float[0];       // dotRowsQ4_K: sixteen rows decoded, see decodeTileQ4_K
+    private float[] tileScales = new float[0];
+    private int[] tileMins = new int[0];
+    private final float[] tileSums = new float[64];   // a chunk's sums of the tile, see chunkTileQ4_K
+    private final float[] tileTotals = new float[128]; // and its rows' totals: products, then mins
 
     VectorKernels(int lanes) {
         super(lanes);
@@ -133,9 +140,23 @@ final class VectorKernels extends Kernels {
         }
     }
 
-    /** dotRows for Q4_K: the load's rows decoded (decodeQ4_K), then each token against them (dotChunksQ4_K). */
+    @Override
+    int rowsPerLoad(Tensor w) {
+        return w.type == GgmlType.Q4_K ? TILE_ROWS : super.rowsPerLoad(w);
+    }
+
+    /**
+     * dotRows for Q4_K: rows in sixteens against tokens in fours, the fours that llama.cpp's gemm
+     * takes, through dotTileQ4_K; any other row or token through decodeQ4_K and dotChunksQ4_K.
+     */
     private void dotRowsQ4_K(Tensor w, int count, Input[] in, int grouped, float[][] out, int r0, float[] bias) {
         int n = in[0].length;
+        int tiled = count - count % TILE_ROWS;
+        for (int i = 0; i < tiled; i += TILE_ROWS) {
+            decodeTileQ4_K(rows, ROW_PAD + i * w.rowBytes, w.rowBytes, n);
+            for (int t = 0; t < grouped; t += 4) dotTileQ4_K(in, t, n, out, r0 + i, bias);
+        }
+        if (tiled == count && grouped == in.length) return;
         int lanes = (n / 256 + 1) / 2 * 512;                  // a row's floats: whole pairs of super-blocks
         int mins = lanes / 32;
         if (rowLanes.length < count * lanes) rowLanes = new float[count * lanes];
@@ -143,10 +164,125 @@ final class VectorKernels extends Kernels {
         if (rowInts.length < count * mins) rowInts = new int[count * mins];
         for (int i = 0; i < count; i++) decodeQ4_K(rows, ROW_PAD + i * w.rowBytes, n, i * lanes, i * (n / 128), i * mins);
         for (int t = 0; t < in.length; t++) {
-            for (int i = 0; i < count; i++) {
+            for (int i = t < grouped ? tiled : 0; i < count; i++) {
                 int r = r0 + i;
                 float v = dotChunksQ4_K(in[t], n, t < grouped, i * lanes, i * (n / 128), i * mins);
                 out[t][r] = bias == null ? v : v + bias[r];
+            }
+        }
+    }
+
+    /**
+     * Sixteen Q4_K rows from the load at off, decoded for dotTileQ4_K: each quant times its
+     * sub-block's scale (at most 15 x 63) as a float, element e of row 8g + r at tileLanes[8 (g n
+     * + e) + r], so a vector holds one element of eight rows; per eight rows and super-block their
+     * d and dmin (tileScales, 16 floats), and per 64-element chunk their two sub-blocks' mins
+     * (tileMins, 16 ints).
+     */
+    private void decodeTileQ4_K(byte[] b, int off, int rowBytes, int n) {
+        int blocks = n / 256;
+        if (tileLanes.length < TILE_ROWS * n) tileLanes = new float[TILE_ROWS * n];
+        if (tileScales.length < 2 * blocks * 16) tileScales = new float[2 * blocks * 16];
+        if (tileMins.length < 2 * blocks * 4 * 16) tileMins = new int[2 * blocks * 4 * 16];
+        float[] f = tileLanes;
+        for (int i = 0; i < TILE_ROWS; i++) {
+            int g = i / 8;
+            int r = i % 8;
+            for (int blk = 0; blk < blocks; blk++) {
+                int p = off + i * rowBytes + blk * 144;
+                scalesK4(b, p + 4, sc, mn);
+                int s = (g * blocks + blk) * 16 + r;
+                tileScales[s] = Float16.toFloat(getShort(b, p));
+                tileScales[s + 8] = Float16.toFloat(getShort(b, p + 2));
+                for (int c = 0; c < 4; c++) {
+                    int m = ((g * blocks + blk) * 4 + c) * 16 + r;
+                    tileMins[m] = mn[2 * c];
+                    tileMins[m + 8] = mn[2 * c + 1];
+                    int lo = sc[2 * c];
+                    int hi = sc[2 * c + 1];
+                    int at = 8 * (g * n + blk * 256 + 64 * c) + r;
+                    for (int e = 0; e < 32; e++) {
+                        int v = b[p + 16 + 32 * c + e];
+                        f[at + 8 * e] = (v & 0xf) * lo;
+                        f[at + 8 * (32 + e)] = ((v >> 4) & 0xf) * hi;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Tokens t0..t0+3 (a group of four, so dotQ4_K's grouped sums) against the sixteen rows
+     * decodeTileQ4_K decoded, into out[t0 + t][r0 ..]. Chunk by chunk each row's 64 products
+     * sum in a float lane, exactly (at most 64 x 945 x 127 < 2^23, in any order); then, in
+     * dotQ4_K's order, one FMA per chunk into the row's total and one for its mins, eight rows
+     * at once: bit for bit dotQ4_K, with each decoded weight loaded once for four tokens and each
+     * token's quant once for sixteen rows.
+     */
+    private void dotTileQ4_K(Input[] in, int t0, int n, float[][] out, int r0, float[] bias) {
+        Arrays.fill(tileTotals, 0f);
+        int blocks = n / 256;
+        for (int blk = 0; blk < blocks; blk++) {
+            for (int c = 0; c < 4; c++) {
+                chunkTileQ4_K(in[t0].floats, in[t0 + 1].floats, in[t0 + 2].floats, in[t0 + 3].floats, n, 256 * blk + 64 * c);
+                addTileQ4_K(in, t0, blocks, blk, c);
+            }
+        }
+        for (int k = 0; k < 8; k++) {                 // k = 4g + t
+            FloatVector.fromArray(F8, tileTotals, 8 * k).sub(FloatVector.fromArray(F8, tileTotals, 64 + 8 * k)).intoArray(lanes8, 0);
+            putGroup(lanes8, out[t0 + k % 4], r0 + 8 * (k / 4), bias);
+        }
+    }
+
+    /** The chunk at e0 of four tokens against the tile's sixteen rows: row 8g + r with token t at tileSums[8 (4g + t) + r]. */
+    private void chunkTileQ4_K(float[] x0, float[] x1, float[] x2, float[] x3, int n, int e0) {
+        float[] w = tileLanes;
+        FloatVector a0 = FloatVector.zero(F8), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        for (int e = e0; e < e0 + 64; e++) {
+            FloatVector wa = FloatVector.fromArray(F8, w, 8 * e);
+            FloatVector wb = FloatVector.fromArray(F8, w, 8 * (n + e));
+            FloatVector x = FloatVector.broadcast(F8, x0[e]);
+            a0 = wa.fma(x, a0);
+            b0 = wb.fma(x, b0);
+            x = FloatVector.broadcast(F8, x1[e]);
+            a1 = wa.fma(x, a1);
+            b1 = wb.fma(x, b1);
+            x = FloatVector.broadcast(F8, x2[e]);
+            a2 = wa.fma(x, a2);
+            b2 = wb.fma(x, b2);
+            x = FloatVector.broadcast(F8, x3[e]);
+            a3 = wa.fma(x, a3);
+            b3 = wb.fma(x, b3);
+        }
+        float[] s = tileSums;
+        a0.intoArray(s, 0);
+        a1.intoArray(s, 8);
+        a2.intoArray(s, 16);
+        a3.intoArray(s, 24);
+        b0.intoArray(s, 32);
+        b1.intoArray(s, 40);
+        b2.intoArray(s, 48);
+        b3.intoArray(s, 56);
+    }
+
+    /** Chunk c of super-block blk into the tile's totals (tileTotals, then their mins at 64 on), as dotQ4_K's grouped FMAs. */
+    private void addTileQ4_K(Input[] in, int t0, int blocks, int blk, int c) {
+        int chunk = 4 * blk + c;
+        for (int g = 0; g < 2; g++) {
+            int s = (g * blocks + blk) * 16;
+            FloatVector d = FloatVector.fromArray(F8, tileScales, s);
+            FloatVector dmin = FloatVector.fromArray(F8, tileScales, s + 8);
+            int m = ((g * blocks + blk) * 4 + c) * 16;
+            IntVector minLo = IntVector.fromArray(I8, tileMins, m);
+            IntVector minHi = IntVector.fromArray(I8, tileMins, m + 8);
+            for (int t = 0; t < 4; t++) {
+                Input x = in[t0 + t];
+                int[] bs = x.sums;
+                float yd = x.scales[blk];
+                int k = 8 * (4 * g + t);
+                FloatVector.fromArray(F8, tileSums, k).fma(d.mul(yd), FloatVector.fromArray(F8, tileTotals, k)).intoArray(tileTotals, k);
+                IntVector mins = minLo.mul(bs[4 * chunk] + bs[4 * chunk + 1]).add(minHi.mul(bs[4 * chunk + 2] + bs[4 * chunk + 3]));
+                ((FloatVector) mins.convert(I2F, 0)).fma(dmin.mul(yd), FloatVector.fromArray(F8, tileTotals, 64 + k)).intoArray(tileTotals, 64 + k);
             }
         }
     }
@@ -594,12 +730,12 @@ final class VectorKernels extends Kernels {
             ShortVector lo = ShortVector.zero(S16);
             ShortVector hi = ShortVector.zero(S16);
             for (int k = 0; k < 8; k++) {
-                ShortVector v = ByteVector.fromArray(B32, q, base + 128 + 32 * (8 * c + k)).reinterpretAsShorts();
+                IntVector v = ByteVector.fromArray(B32, q, base + 128 + 32 * (8 * c + k)).reinterpretAsInts();
                 int y = 2 * (64 * blk + 16 * c + k);      // elements 256 blk + 64 c + 4k.., and 32 on
-                lo = lo.add(v.and((short) 0xf).mul(IntVector.broadcast(I8, xp[y]).reinterpretAsShorts()))
-                        .add(v.lanewise(ASHR, 8).and((short) 0xf).mul(IntVector.broadcast(I8, xp[y + 1]).reinterpretAsShorts()));
-                hi = hi.add(v.lanewise(ASHR, 4).and((short) 0xf).mul(IntVector.broadcast(I8, xp[y + 16]).reinterpretAsShorts()))
-                        .add(v.lanewise(ASHR, 12).and((short) 0xf).mul(IntVector.broadcast(I8, xp[y + 17]).reinterpretAsShorts()));
+                lo = lo.add(v.and(0x000f000f).reinterpretAsShorts().mul(IntVector.broadcast(I8, xp[y]).reinterpretAsShorts()))
+                        .add(v.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts().mul(IntVector.broadcast(I8, xp[y + 1]).reinterpretAsShorts()));
+                hi = hi.add(v.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts().mul(IntVector.broadcast(I8, xp[y + 16]).reinterpretAsShorts()))
+                        .add(v.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts().mul(IntVector.broadcast(I8, xp[y + 17]).reinterpretAsShorts()));
             }
             IntVector loSums = lo.reinterpretAsInts();      // int lane r: its two shorts, both row r's
             IntVector hiSums = hi.reinterpretAsInts();
