@@ -73,7 +73,7 @@ final class VectorKernels extends Kernels {
     private final int[] chunkMins = new int[8];
     private float[] tileLanes = new float[0];       // dotRowsQ4_K: sixteen rows decoded, see decodeTileQ4_K
     private float[] tileScales = new float[0];
-    private int[] tileMins = new int[0];
+    private float[] tileMins = new float[0];
     private final float[] tileSums = new float[64];   // a chunk's sums of the tile, see chunkTileQ4_K
     private final float[] tileTotals = new float[128]; // and its rows' totals: products, then mins
 
@@ -177,13 +177,13 @@ final class VectorKernels extends Kernels {
      * sub-block's scale (at most 15 x 63) as a float, element e of row 8g + r at tileLanes[8 (g n
      * + e) + r], so a vector holds one element of eight rows; per eight rows and super-block their
      * d and dmin (tileScales, 16 floats), and per 64-element chunk their two sub-blocks' mins
-     * (tileMins, 16 ints).
+     * (tileMins, 16 floats).
      */
     private void decodeTileQ4_K(byte[] b, int off, int rowBytes, int n) {
         int blocks = n / 256;
         if (tileLanes.length < TILE_ROWS * n) tileLanes = new float[TILE_ROWS * n];
         if (tileScales.length < 2 * blocks * 16) tileScales = new float[2 * blocks * 16];
-        if (tileMins.length < 2 * blocks * 4 * 16) tileMins = new int[2 * blocks * 4 * 16];
+        if (tileMins.length < 2 * blocks * 4 * 16) tileMins = new float[2 * blocks * 4 * 16];
         float[] f = tileLanes;
         for (int i = 0; i < TILE_ROWS; i++) {
             int g = i / 8;
@@ -273,16 +273,17 @@ final class VectorKernels extends Kernels {
             FloatVector d = FloatVector.fromArray(F8, tileScales, s);
             FloatVector dmin = FloatVector.fromArray(F8, tileScales, s + 8);
             int m = ((g * blocks + blk) * 4 + c) * 16;
-            IntVector minLo = IntVector.fromArray(I8, tileMins, m);
-            IntVector minHi = IntVector.fromArray(I8, tileMins, m + 8);
+            FloatVector minLo = FloatVector.fromArray(F8, tileMins, m);
+            FloatVector minHi = FloatVector.fromArray(F8, tileMins, m + 8);
             for (int t = 0; t < 4; t++) {
                 Input x = in[t0 + t];
                 int[] bs = x.sums;
                 float yd = x.scales[blk];
                 int k = 8 * (4 * g + t);
                 FloatVector.fromArray(F8, tileSums, k).fma(d.mul(yd), FloatVector.fromArray(F8, tileTotals, k)).intoArray(tileTotals, k);
-                IntVector mins = minLo.mul(bs[4 * chunk] + bs[4 * chunk + 1]).add(minHi.mul(bs[4 * chunk + 2] + bs[4 * chunk + 3]));
-                ((FloatVector) mins.convert(I2F, 0)).fma(dmin.mul(yd), FloatVector.fromArray(F8, tileTotals, 64 + k)).intoArray(tileTotals, 64 + k);
+                // the chunk's mins against its bsums: integers below 2^20, exact in floats, as dotQ4_K's int
+                FloatVector mins = minLo.mul(bs[4 * chunk] + bs[4 * chunk + 1]).add(minHi.mul(bs[4 * chunk + 2] + bs[4 * chunk + 3]));
+                mins.fma(dmin.mul(yd), FloatVector.fromArray(F8, tileTotals, 64 + k)).intoArray(tileTotals, 64 + k);
             }
         }
     }
