@@ -827,26 +827,31 @@ final class VectorKernels extends Kernels {
             // then the qh word of all four, two bits each from the bottom; a short holds two
             // elements, a 6-bit quant in each byte once the nibbles meet their high bits
             int w = base + 144 + 192 * l + 96 * j;
-            ShortVector a = ByteVector.fromArray(B32, q, w).reinterpretAsShorts();
-            ShortVector b = ByteVector.fromArray(B32, q, w + 32).reinterpretAsShorts();
-            ShortVector h = ByteVector.fromArray(B32, q, w + 64).reinterpretAsShorts();
+            IntVector a = ByteVector.fromArray(B32, q, w).reinterpretAsInts();
+            IntVector b = ByteVector.fromArray(B32, q, w + 32).reinterpretAsInts();
+            IntVector h = ByteVector.fromArray(B32, q, w + 64).reinterpretAsInts();
             int y = 2 * (64 * blk + 32 * j + l);      // quarter 4j + c is 8c further
             int sc = 8 * (8 * j + (l >> 2));          // its scale: sub-block 2 (4j + c) + l / 4
-            ShortVector v = a.and((short) 0x0f0f).or(h.lanewise(LSHL, 4).and((short) 0x3030));
+            // the weights' shifts on int lanes, each byte masked: short ones cost C2 a second instruction
+            ShortVector v = a.and(0x0f0f0f0f).or(h.lanewise(LSHL, 4).and(0x30303030)).reinterpretAsShorts();
             IntVector p = v.and((short) 0xff).mul(IntVector.broadcast(I8, xp[y]).reinterpretAsShorts())
-                    .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 1]).reinterpretAsShorts())).reinterpretAsInts();
+                    .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 1]).reinterpretAsShorts()))
+                    .reinterpretAsInts();
             sumi = sumi.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(IntVector.fromArray(I8, scales, sc)));
-            v = b.and((short) 0x0f0f).or(h.lanewise(LSHL, 2).and((short) 0x3030));
+            v = b.and(0x0f0f0f0f).or(h.lanewise(LSHL, 2).and(0x30303030)).reinterpretAsShorts();
             p = v.and((short) 0xff).mul(IntVector.broadcast(I8, xp[y + 16]).reinterpretAsShorts())
-                    .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 17]).reinterpretAsShorts())).reinterpretAsInts();
+                    .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 17]).reinterpretAsShorts()))
+                    .reinterpretAsInts();
             sumi = sumi.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(IntVector.fromArray(I8, scales, sc + 16)));
-            v = a.lanewise(ASHR, 4).and((short) 0x0f0f).or(h.and((short) 0x3030));
+            v = a.lanewise(LSHR, 4).and(0x0f0f0f0f).or(h.and(0x30303030)).reinterpretAsShorts();
             p = v.and((short) 0xff).mul(IntVector.broadcast(I8, xp[y + 32]).reinterpretAsShorts())
-                    .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 33]).reinterpretAsShorts())).reinterpretAsInts();
+                    .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 33]).reinterpretAsShorts()))
+                    .reinterpretAsInts();
             sumi = sumi.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(IntVector.fromArray(I8, scales, sc + 32)));
-            v = b.lanewise(ASHR, 4).and((short) 0x0f0f).or(h.lanewise(ASHR, 2).and((short) 0x3030));
+            v = b.lanewise(LSHR, 4).and(0x0f0f0f0f).or(h.lanewise(LSHR, 2).and(0x30303030)).reinterpretAsShorts();
             p = v.and((short) 0xff).mul(IntVector.broadcast(I8, xp[y + 48]).reinterpretAsShorts())
-                    .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 49]).reinterpretAsShorts())).reinterpretAsInts();
+                    .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 49]).reinterpretAsShorts()))
+                    .reinterpretAsInts();
             sumi = sumi.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(IntVector.fromArray(I8, scales, sc + 48)));
         }
         // the -32 of every quant: ggml's lane l takes 32 x (scale 2l x sum 2l + scale 2l+1 x sum 2l+1)
