@@ -127,15 +127,32 @@ class Kernels {
 
     /** Copies groups g, g+1, ... of a grouped tensor, at most {@code max}, about 2 x LOAD_BYTES; returns how many. */
     int loadGroups(Tensor w, int g, int max) {
-        int groupBytes = Tensor.GROUP * w.rowBytes;
-        int count = Math.max(1, Math.min(2 * LOAD_BYTES / groupBytes, max));
-        if (rows.length < count * groupBytes + 2 * ROW_PAD) rows = new byte[count * groupBytes + 2 * ROW_PAD];
+        return copyGroups(w, g, Math.max(1, Math.min(2 * LOAD_BYTES / (Tensor.GROUP * w.rowBytes), max)));
+    }
+
+    /** Copies groups g and g+1 of a grouped tensor, or only g when {@code max} is 1: a tile for {@link #dotTiles}. */
+    int loadTile(Tensor w, int g, int max) {
+        return copyGroups(w, g, Math.min(2, max));
+    }
+
+    private int copyGroups(Tensor w, int g, int count) {
+        int bytes = count * Tensor.GROUP * w.rowBytes;
+        if (rows.length < bytes + 2 * ROW_PAD) rows = new byte[bytes + 2 * ROW_PAD];
         w.copyGroups(g, count, rows, ROW_PAD);
         return count;
     }
 
     /** out[8 g0 + r] = row r of each loaded group dotted with one token x (+ bias); see VectorKernels. */
     void dotGroups(Tensor w, int count, Input x, float[] out, int g0, float[] bias) {
+        throw new UnsupportedOperationException("the scalar kernels read rows, not groups");
+    }
+
+    /**
+     * out[t][8 g0 + r] = row r of the loaded tile (see {@link #loadTile}) dotted with in[t] (+ bias),
+     * for every token: those before {@code fours} (Input.of with the tensor's type) a group of four
+     * (see {@link #dot}), the others each on its own (Input.ofGroups); see VectorKernels.
+     */
+    void dotTiles(Tensor w, int count, Input[] in, int fours, float[][] out, int g0, float[] bias) {
         throw new UnsupportedOperationException("the scalar kernels read rows, not groups");
     }
 

@@ -33,6 +33,20 @@ final class Matmul {
             });
             return;
         }
+        if (w.grouped() && kernels[0].dotsGroups()) {  // a batch: tokens in fours against tiles of sixteen rows, any other on its own
+            int fours = w.type == GgmlType.Q4_K ? x.length - x.length % 4 : 0;
+            Input[] in = new Input[x.length];
+            for (int t = 0; t < x.length; t++) in[t] = t < fours ? Input.of(Input.Kind.Q8_K, x[t], 0, n, w.type) : Input.ofGroups(x[t], n);
+            workers.run(rows / Tensor.GROUP, MIN_ROWS_PER_CHUNK / Tensor.GROUP, (worker, from, to) -> {
+                Kernels k = kernels[worker];
+                for (int g = from; g < to; ) {
+                    int count = k.loadTile(w, g, to - g);
+                    k.dotTiles(w, count, in, fours, out, g, bias);
+                    g += count;
+                }
+            });
+            return;
+        }
         Input.Kind kind = Input.kindFor(w.type);
         Input[] in = new Input[x.length];
         for (int t = 0; t < x.length; t++) in[t] = Input.of(kind, x[t], 0, n, x.length > 1 ? w.type : null);

@@ -154,7 +154,7 @@ final class VectorKernels extends Kernels {
         int tiled = count - count % TILE_ROWS;
         for (int i = 0; i < tiled; i += TILE_ROWS) {
             decodeTileQ4_K(rows, ROW_PAD + i * w.rowBytes, w.rowBytes, n);
-            for (int t = 0; t < grouped; t += 4) dotTileQ4_K(in, t, n, out, r0 + i, bias);
+            for (int t = 0; t < grouped; t += 4) dotTileQ4_K(in, t, n, 2, out, r0 + i, bias);
         }
         if (tiled == count && grouped == in.length) return;
         int lanes = (n / 256 + 1) / 2 * 512;                  // a row's floats: whole pairs of super-blocks
@@ -172,6 +172,65 @@ final class VectorKernels extends Kernels {
         }
     }
 
+    @Override
+    void dotTiles(Tensor w, int count, Input[] in, int fours, float[][] out, int g0, float[] bias) {
+        int n = in[0].length;
+        if (fours > 0) {
+            tileArrays(n);
+            for (int h = 0; h < 2; h++) {             // a lone group fills both halves, and only its sums are kept
+                int at = ROW_PAD + Math.min(h, count - 1) * Tensor.GROUP * w.rowBytes;
+                for (int blk = 0; blk < n / 256; blk++) {
+                    int base = at + blk * 144 * Tensor.GROUP;
+                    headerQ4_K(base);
+                    tileHeaderQ4_K(h * (n / 256) + blk);
+                    tileQuantsQ4_K(base, 8 * (h * n + 256 * blk));
+                }
+            }
+            for (int t = 0; t < fours; t += 4) dotTileQ4_K(in, t, n, count, out, Tensor.GROUP * g0, bias);
+        }
+        for (int t = fours; t < in.length; t++) dotGroups(w, count, in[t], out[t], g0, bias);
+    }
+
+    /** Makes the tile's arrays large enough for rows of n elements. */
+    private void tileArrays(int n) {
+        int blocks = n / 256;
+        if (tileLanes.length < TILE_ROWS * n) tileLanes = new float[TILE_ROWS * n];
+        if (tileScales.length < 2 * blocks * 16) tileScales = new float[2 * blocks * 16];
+        if (tileMins.length < 2 * blocks * 4 * 16) tileMins = new float[2 * blocks * 4 * 16];
+    }
+
+    /** The grouped super-block's d, dmin and mins that headerQ4_K decoded, into the tile's (see decodeTileQ4_K) at super-block gb. */
+    private void tileHeaderQ4_K(int gb) {
+        System.arraycopy(groupD, 0, tileScales, 16 * gb, 16);
+        for (int c = 0; c < 4; c++) {                 // mins 2c and 2c + 1: bytes of int 2 (c < 2) or 3 of each row
+            IntVector m = IntVector.fromArray(I8, groupScales, 16 + 8 * (c / 2));
+            int shift = 16 * (c % 2);
+            int at = 16 * (4 * gb + c);
+            ((FloatVector) m.lanewise(LSHR, shift).and(0xff).convert(I2F, 0)).intoArray(tileMins, at);
+            ((FloatVector) m.lanewise(LSHR, shift + 8).and(0xff).convert(I2F, 0)).intoArray(tileMins, at + 8);
+        }
+    }
+
+    /** A grouped super-block's quants times their scales (headerQ4_K's), eight rows side by side, into tileLanes from at. */
+    private void tileQuantsQ4_K(int base, int at) {
+        byte[] q = rows;
+        float[] f = tileLanes;
+        for (int c = 0; c < 4; c++) {                 // 32 bytes a row: low nibbles are sub-block 2c, high ones 2c + 1
+            IntVector scales = IntVector.fromArray(I8, groupScales, 8 * (c / 2));
+            int shift = 16 * (c % 2);
+            FloatVector lo = (FloatVector) scales.lanewise(LSHR, shift).and(0xff).convert(I2F, 0);
+            FloatVector hi = (FloatVector) scales.lanewise(LSHR, shift + 8).and(0xff).convert(I2F, 0);
+            for (int k = 0; k < 8; k++) {             // elements 64c + 4k.. (low nibbles) and 32 on (high)
+                IntVector v = ByteVector.fromArray(B32, q, base + 128 + 32 * (8 * c + k)).reinterpretAsInts();
+                int e = at + 8 * (64 * c + 4 * k);
+                for (int b = 0; b < 4; b++) {
+                    ((FloatVector) v.lanewise(LSHR, 8 * b).and(0xf).convert(I2F, 0)).mul(lo).intoArray(f, e + 8 * b);
+                    ((FloatVector) v.lanewise(LSHR, 8 * b + 4).and(0xf).convert(I2F, 0)).mul(hi).intoArray(f, e + 8 * (32 + b));
+                }
+            }
+        }
+    }
+
     /**
      * Sixteen Q4_K rows from the load at off, decoded for dotTileQ4_K: each quant times its
      * sub-block's scale (at most 15 x 63) as a float, element e of row 8g + r at tileLanes[8 (g n
@@ -181,9 +240,7 @@ final class VectorKernels extends Kernels {
      */
     private void decodeTileQ4_K(byte[] b, int off, int rowBytes, int n) {
         int blocks = n / 256;
-        if (tileLanes.length < TILE_ROWS * n) tileLanes = new float[TILE_ROWS * n];
-        if (tileScales.length < 2 * blocks * 16) tileScales = new float[2 * blocks * 16];
-        if (tileMins.length < 2 * blocks * 4 * 16) tileMins = new float[2 * blocks * 4 * 16];
+        tileArrays(n);
         float[] f = tileLanes;
         for (int i = 0; i < TILE_ROWS; i++) {
             int g = i / 8;
@@ -219,7 +276,7 @@ final class VectorKernels extends Kernels {
      * at once: bit for bit dotQ4_K, with each decoded weight loaded once for four tokens and each
      * token's quant once for sixteen rows.
      */
-    private void dotTileQ4_K(Input[] in, int t0, int n, float[][] out, int r0, float[] bias) {
+    private void dotTileQ4_K(Input[] in, int t0, int n, int groups, float[][] out, int r0, float[] bias) {
         Arrays.fill(tileTotals, 0f);
         int blocks = n / 256;
         for (int blk = 0; blk < blocks; blk++) {
@@ -228,7 +285,7 @@ final class VectorKernels extends Kernels {
                 addTileQ4_K(in, t0, blocks, blk, c);
             }
         }
-        for (int k = 0; k < 8; k++) {                 // k = 4g + t
+        for (int k = 0; k < 4 * groups; k++) {        // k = 4g + t
             FloatVector.fromArray(F8, tileTotals, 8 * k).sub(FloatVector.fromArray(F8, tileTotals, 64 + 8 * k)).intoArray(lanes8, 0);
             putGroup(lanes8, out[t0 + k % 4], r0 + 8 * (k / 4), bias);
         }

@@ -135,6 +135,36 @@ class KernelsTest {
                 assertEquals(Float.floatToRawIntBits(expected[0][r]), Float.floatToRawIntBits(actual[r]),
                         "fill " + fill + ", row " + r + ": scalar " + expected[0][r] + ", grouped " + actual[r]);
             }
+            assertSameGroupedBatches(scalar, w, x, bias, "fill " + fill);
+        }
+    }
+
+    /**
+     * A batch through Matmul on grouped rows (tokens in fours against tiles of two groups, the
+     * third group on its own, any other token alone) equals the scalar kernels row by row, bit
+     * for bit; x rotated by 7 per token.
+     */
+    private static void assertSameGroupedBatches(Kernels scalar, Tensor w, float[] x, float[] bias, String what) {
+        int rows = (int) w.rows();
+        Matmul matmul = new Matmul(8, 1);
+        for (int tokens : new int[] {2, 4, 5, 8, 9}) {
+            float[][] xs = new float[tokens][COLUMNS];
+            Input[] in = new Input[tokens];
+            for (int t = 0; t < tokens; t++) {
+                for (int i = 0; i < COLUMNS; i++) xs[t][i] = x[(i + 7 * t) % COLUMNS];
+                in[t] = Input.of(Input.kindFor(w.type), xs[t], 0, COLUMNS);
+            }
+            float[][] expected = new float[tokens][rows];
+            assertEquals(rows, scalar.load(w, 0, rows));
+            scalar.dotRows(w, rows, in, tokens - tokens % 4, expected, 0, bias);
+            float[][] actual = new float[tokens][rows];
+            matmul.apply(w, xs, actual, bias);
+            for (int t = 0; t < tokens; t++) {
+                for (int r = 0; r < rows; r++) {
+                    assertEquals(Float.floatToRawIntBits(expected[t][r]), Float.floatToRawIntBits(actual[t][r]), w.type + " " + what
+                            + ", " + tokens + " tokens, token " + t + " row " + r + ": scalar " + expected[t][r] + ", grouped " + actual[t][r]);
+                }
+            }
         }
     }
 
