@@ -7,6 +7,9 @@ package hearth.engine;
 final class Input {
     enum Kind { F32, F16, BF16, Q8_0, Q8_K }
 
+    /** Which kernels read it: rows as the file lays them out, rows in groups of eight, or a batch's tiles of groups. */
+    private enum Reader { ROWS, GROUPS, TILES }
+
     final Kind kind;
     final int length;
     final float[] values;   // F32/F16/BF16: the (rounded) values
@@ -19,28 +22,32 @@ final class Input {
     final float[] chunks;   // in a batch for Q4_K rows: the quants as floats, a lane per 64-element chunk, see chunks()
     final int[] chunkSums;  // and per chunk the sums of its first and last two 16s, see chunks()
     final float[] floats;   // in a batch for Q4_K rows: the quants as floats, in order (VectorKernels.dotTileQ4_K)
+    final float[] laneFloats; // from ofTiles for Q6_K rows: the quants as floats in ggml's lane order, see laneFloats()
     final int[] quadPairs;  // from ofGroups only: the quants paired as rows laid out in groups read them, see quadPairs()
 
     private Input(Kind kind, int length, float[] values, byte[] quants, float[] scales, int[] sums, GgmlType batch) {
-        this(kind, length, values, quants, scales, sums, batch, false);
+        this(kind, length, values, quants, scales, sums, batch, Reader.ROWS);
     }
 
-    private Input(Kind kind, int length, float[] values, byte[] quants, float[] scales, int[] sums, GgmlType batch, boolean forGroups) {
+    private Input(Kind kind, int length, float[] values, byte[] quants, float[] scales, int[] sums, GgmlType batch, Reader reader) {
         this.kind = kind;
         this.length = length;
         this.values = values;
         this.quants = quants;
         this.scales = scales;
         this.sums = sums;
-        // the row-at-a-time vector kernels read pairs and pairSums; the grouped ones quadPairs instead
-        this.pairs = quants == null || forGroups ? null : pairs(quants);
-        this.pairSums = sums == null || forGroups ? null : pairs(sums);
+        // the row-at-a-time vector kernels read pairs and pairSums (and in a batch lanes or
+        // chunks), the grouped ones quadPairs, the tiles floats or laneFloats
+        boolean rows = reader == Reader.ROWS;
         boolean chunked = batch == GgmlType.Q4_K;
-        this.lanes = batch != null && quants != null && !chunked ? lanes(quants) : null;
-        this.chunks = chunked ? chunks(quants) : null;
-        this.chunkSums = chunked ? chunkSums(sums) : null;
+        this.pairs = quants != null && rows ? pairs(quants) : null;
+        this.pairSums = sums != null && rows ? pairs(sums) : null;
+        this.lanes = batch != null && quants != null && !chunked && rows ? lanes(quants) : null;
+        this.chunks = chunked && rows ? chunks(quants) : null;
+        this.chunkSums = chunked && rows ? chunkSums(sums) : null;
         this.floats = chunked ? floats(quants) : null;
-        this.quadPairs = forGroups ? quadPairs(quants) : null;
+        this.laneFloats = batch == GgmlType.Q6_K && reader == Reader.TILES ? laneFloats(quants) : null;
+        this.quadPairs = reader == Reader.GROUPS ? quadPairs(quants) : null;
     }
 
     static Kind kindFor(GgmlType weight) {
@@ -77,7 +84,7 @@ final class Input {
                 return new Input(kind, n, v, null, null, null, batch);
             }
             case Q8_0: return q8_0(x, offset, n, batch);
-            default: return q8_K(x, offset, n, batch, false);
+            default: return q8_K(x, offset, n, batch, Reader.ROWS);
         }
     }
 
@@ -99,10 +106,15 @@ final class Input {
 
     /** One token, quantised to Q8_K, for rows that Tensor.groupRows laid out (see quadPairs). */
     static Input ofGroups(float[] x, int n) {
-        return q8_K(x, 0, n, null, true);
+        return q8_K(x, 0, n, null, Reader.GROUPS);
     }
 
-    private static Input q8_K(float[] x, int offset, int n, GgmlType batch, boolean forGroups) {
+    /** One of a batch of tokens, quantised to Q8_K, for Q4_K or Q6_K rows laid out in groups (Kernels.dotTiles). */
+    static Input ofTiles(float[] x, int n, GgmlType rows) {
+        return q8_K(x, 0, n, rows, Reader.TILES);
+    }
+
+    private static Input q8_K(float[] x, int offset, int n, GgmlType batch, Reader reader) {
         if (n % 256 != 0) throw new EngineException("a Q8_K row needs a multiple of 256 values, found " + n);
         byte[] q = new byte[n];
         float[] d = new float[n / 256];
@@ -128,7 +140,7 @@ final class Input {
             }
             d[b] = 1 / iscale;
         }
-        return new Input(Kind.Q8_K, n, null, q, d, sums, batch, forGroups);
+        return new Input(Kind.Q8_K, n, null, q, d, sums, batch, reader);
     }
 
     /**
@@ -193,6 +205,19 @@ final class Input {
     private static float[] floats(byte[] q) {
         float[] f = new float[q.length];
         for (int i = 0; i < q.length; i++) f[i] = q[i];
+        return f;
+    }
+
+    /**
+     * Each 256 quants as floats with ggml's int lane l (elements 4l..4l+3 of each 32) together:
+     * element 32q + 4l + k at 32l + 4q + k, so VectorKernels.laneTileQ6_K reads a lane's 32 in a row.
+     */
+    private static float[] laneFloats(byte[] q) {
+        float[] f = new float[q.length];
+        for (int i = 0; i < q.length; i++) {
+            int e = i % 256;
+            f[i - e + 32 * (e % 32 / 4) + 4 * (e / 32) + e % 4] = q[i];
+        }
         return f;
     }
 

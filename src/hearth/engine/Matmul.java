@@ -34,9 +34,9 @@ final class Matmul {
             return;
         }
         if (w.grouped() && kernels[0].dotsGroups()) {  // a batch: tokens in fours against tiles of sixteen rows, any other on its own
-            int fours = w.type == GgmlType.Q4_K ? x.length - x.length % 4 : 0;
+            int fours = x.length - x.length % 4;
             Input[] in = new Input[x.length];
-            for (int t = 0; t < x.length; t++) in[t] = t < fours ? Input.of(Input.Kind.Q8_K, x[t], 0, n, w.type) : Input.ofGroups(x[t], n);
+            for (int t = 0; t < x.length; t++) in[t] = t < fours ? Input.ofTiles(x[t], n, w.type) : Input.ofGroups(x[t], n);
             workers.run(rows / Tensor.GROUP, MIN_ROWS_PER_CHUNK / Tensor.GROUP, (worker, from, to) -> {
                 Kernels k = kernels[worker];
                 for (int g = from; g < to; ) {

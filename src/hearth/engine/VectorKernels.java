@@ -75,7 +75,9 @@ final class VectorKernels extends Kernels {
     private float[] tileScales = new float[0];
     private float[] tileMins = new float[0];
     private final float[] tileSums = new float[64];   // a chunk's sums of the tile, see chunkTileQ4_K
-    private final float[] tileTotals = new float[128]; // and its rows' totals: products, then mins
+    private final float[] tileTotals = new float[512]; // and its rows' totals (Q4_K: products, then mins; Q6_K: ggml's lanes)
+    private int[] tileScaleInts = new int[0];          // Q6_K: the tile's scales, sub-block s of row r at 128 (g blocks + blk) + 8 s + r
+    private final int[] tileInts = new int[64];        // Q6_K: one lane's int sums, row r with token t of group g at 8 (4g + t) + r
 
     VectorKernels(int lanes) {
         super(lanes);
@@ -177,16 +179,29 @@ final class VectorKernels extends Kernels {
         int n = in[0].length;
         if (fours > 0) {
             tileArrays(n);
+            boolean q4 = w.type == GgmlType.Q4_K;
             for (int h = 0; h < 2; h++) {             // a lone group fills both halves, and only its sums are kept
                 int at = ROW_PAD + Math.min(h, count - 1) * Tensor.GROUP * w.rowBytes;
                 for (int blk = 0; blk < n / 256; blk++) {
-                    int base = at + blk * 144 * Tensor.GROUP;
-                    headerQ4_K(base);
-                    tileHeaderQ4_K(h * (n / 256) + blk);
-                    tileQuantsQ4_K(base, 8 * (h * n + 256 * blk));
+                    int gb = h * (n / 256) + blk;
+                    if (q4) {
+                        int base = at + blk * 144 * Tensor.GROUP;
+                        headerQ4_K(base);
+                        tileHeaderQ4_K(gb);
+                        tileQuantsQ4_K(base, 8 * 256 * gb);
+                    } else {
+                        int base = at + blk * 210 * Tensor.GROUP;
+                        scalesQ6_K(base, 1f);             // groupD: d itself
+                        System.arraycopy(groupD, 0, tileScales, 8 * gb, 8);
+                        System.arraycopy(groupScales, 0, tileScaleInts, 128 * gb, 128);
+                        tileQuantsQ6_K(base, 8 * 256 * gb);
+                    }
                 }
             }
-            for (int t = 0; t < fours; t += 4) dotTileQ4_K(in, t, n, count, out, Tensor.GROUP * g0, bias);
+            for (int t = 0; t < fours; t += 4) {
+                if (q4) dotTileQ4_K(in, t, n, count, out, Tensor.GROUP * g0, bias);
+                else dotTileQ6_K(in, t, n, count, out, Tensor.GROUP * g0, bias);
+            }
         }
         for (int t = fours; t < in.length; t++) dotGroups(w, count, in[t], out[t], g0, bias);
     }
@@ -197,6 +212,121 @@ final class VectorKernels extends Kernels {
         if (tileLanes.length < TILE_ROWS * n) tileLanes = new float[TILE_ROWS * n];
         if (tileScales.length < 2 * blocks * 16) tileScales = new float[2 * blocks * 16];
         if (tileMins.length < 2 * blocks * 4 * 16) tileMins = new float[2 * blocks * 4 * 16];
+        if (tileScaleInts.length < 2 * blocks * 128) tileScaleInts = new int[2 * blocks * 128];
+    }
+
+    /**
+     * A grouped Q6_K super-block's quants times their scales (scalesQ6_K's), eight rows side by
+     * side, into tileLanes from at in ggml's lane order: lane l (elements 4l..4l+3 of each 32) of
+     * quarter q at 8 (32 l + 4 q), as laneTileQ6_K reads them.
+     */
+    private void tileQuantsQ6_K(int base, int at) {
+        byte[] q = rows;
+        float[] f = tileLanes;
+        for (int l = 0; l < 8; l++) {
+            for (int j = 0; j < 2; j++) {             // the words laneQ6_K reads, in its order
+                int w = base + 144 + 192 * l + 96 * j;
+                IntVector h = ByteVector.fromArray(B32, q, w + 64).reinterpretAsInts();
+                for (int c = 0; c < 4; c++) {         // quarter 4j + c: low nibbles of word c % 2 (c < 2), else high
+                    IntVector ql = ByteVector.fromArray(B32, q, w + 32 * (c % 2)).reinterpretAsInts();
+                    IntVector scale = IntVector.fromArray(I8, groupScales, 8 * (2 * (4 * j + c) + l / 4));
+                    int o = at + 8 * (32 * l + 4 * (4 * j + c));
+                    for (int k = 0; k < 4; k++) {
+                        IntVector v = ql.lanewise(LSHR, 8 * k + 4 * (c / 2)).and(0xf)
+                                .or(h.lanewise(LSHR, 8 * k + 2 * c).and(3).lanewise(LSHL, 4));
+                        ((FloatVector) v.mul(scale).convert(I2F, 0)).intoArray(f, o + 8 * k);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Tokens t0..t0+3 against the Q6_K tile (its groups, one or two), into out[t0 + t][r0 ..]:
+     * dotQ6_K's sums for each row and token, eight rows at once. Each of ggml's int lanes sums
+     * four products at a time in a float lane started at 1.5 x 2^23 (at most 4 x 63 x 128 x 127
+     * < 2^22, so exact, and the float's low bits are the int); the -32 correction, d and ggml's
+     * hsum then follow per row as dotQ6_K does them.
+     */
+    private void dotTileQ6_K(Input[] in, int t0, int n, int groups, float[][] out, int r0, float[] bias) {
+        int blocks = n / 256;
+        Arrays.fill(tileTotals, 0f);                  // ggml's float lane l of row r, token t, group g at 8 (8 (4g + t) + l) + r
+        for (int blk = 0; blk < blocks; blk++) {
+            for (int l = 0; l < 8; l++) {
+                for (int g = 0; g < groups; g++) {
+                    laneTileQ6_K(in[t0].laneFloats, in[t0 + 1].laneFloats, in[t0 + 2].laneFloats, in[t0 + 3].laneFloats,
+                            8 * (256 * (g * blocks + blk) + 32 * l), 256 * blk + 32 * l, 32 * g);
+                }
+                addTileQ6_K(in, t0, blocks, groups, blk, l);
+            }
+        }
+        float[] a = tileTotals;
+        for (int k = 0; k < 4 * groups; k++) {        // k = 4g + t; a row's lanes added as hsum8 adds them
+            int o = 64 * k;
+            FloatVector.fromArray(F8, a, o).add(FloatVector.fromArray(F8, a, o + 32))
+                    .add(FloatVector.fromArray(F8, a, o + 16).add(FloatVector.fromArray(F8, a, o + 48)))
+                    .add(FloatVector.fromArray(F8, a, o + 8).add(FloatVector.fromArray(F8, a, o + 40))
+                            .add(FloatVector.fromArray(F8, a, o + 24).add(FloatVector.fromArray(F8, a, o + 56))))
+                    .intoArray(lanes8, 0);
+            putGroup(lanes8, out[t0 + k % 4], r0 + 8 * (k / 4), bias);
+        }
+    }
+
+    /** One lane of a super-block, four tokens (their laneFloats from x) against eight rows (tileLanes from at), to tileInts from s. */
+    private void laneTileQ6_K(float[] x0, float[] x1, float[] x2, float[] x3, int at, int x, int s) {
+        float[] w = tileLanes;
+        IntVector i0 = IntVector.zero(I8), i1 = i0, i2 = i0, i3 = i0;
+        for (int k = x; k < x + 32; k += 4, at += 32) {   // a quarter's four elements, spelled out: C2 then hoists every range check
+            FloatVector a0 = FloatVector.broadcast(F8, MAGIC), a1 = a0, a2 = a0, a3 = a0;
+            FloatVector v = FloatVector.fromArray(F8, w, at);
+            a0 = v.fma(FloatVector.broadcast(F8, x0[k]), a0);
+            a1 = v.fma(FloatVector.broadcast(F8, x1[k]), a1);
+            a2 = v.fma(FloatVector.broadcast(F8, x2[k]), a2);
+            a3 = v.fma(FloatVector.broadcast(F8, x3[k]), a3);
+            v = FloatVector.fromArray(F8, w, at + 8);
+            a0 = v.fma(FloatVector.broadcast(F8, x0[k + 1]), a0);
+            a1 = v.fma(FloatVector.broadcast(F8, x1[k + 1]), a1);
+            a2 = v.fma(FloatVector.broadcast(F8, x2[k + 1]), a2);
+            a3 = v.fma(FloatVector.broadcast(F8, x3[k + 1]), a3);
+            v = FloatVector.fromArray(F8, w, at + 16);
+            a0 = v.fma(FloatVector.broadcast(F8, x0[k + 2]), a0);
+            a1 = v.fma(FloatVector.broadcast(F8, x1[k + 2]), a1);
+            a2 = v.fma(FloatVector.broadcast(F8, x2[k + 2]), a2);
+            a3 = v.fma(FloatVector.broadcast(F8, x3[k + 2]), a3);
+            v = FloatVector.fromArray(F8, w, at + 24);
+            a0 = v.fma(FloatVector.broadcast(F8, x0[k + 3]), a0);
+            a1 = v.fma(FloatVector.broadcast(F8, x1[k + 3]), a1);
+            a2 = v.fma(FloatVector.broadcast(F8, x2[k + 3]), a2);
+            a3 = v.fma(FloatVector.broadcast(F8, x3[k + 3]), a3);
+            i0 = i0.add(a0.reinterpretAsInts());
+            i1 = i1.add(a1.reinterpretAsInts());
+            i2 = i2.add(a2.reinterpretAsInts());
+            i3 = i3.add(a3.reinterpretAsInts());
+        }
+        int magic = 8 * MAGIC_BITS;                   // once a quarter in each sum (wrapping, as the sums do)
+        i0.sub(magic).intoArray(tileInts, s);
+        i1.sub(magic).intoArray(tileInts, s + 8);
+        i2.sub(magic).intoArray(tileInts, s + 16);
+        i3.sub(magic).intoArray(tileInts, s + 24);
+    }
+
+    /** Lane l of super-block blk into the tile's float lanes: the -32 through the bsums, then d, as dotQ6_K. */
+    private void addTileQ6_K(Input[] in, int t0, int blocks, int groups, int blk, int l) {
+        for (int g = 0; g < groups; g++) {
+            int gb = g * blocks + blk;
+            FloatVector d = FloatVector.fromArray(F8, tileScales, 8 * gb);
+            IntVector sc0 = IntVector.fromArray(I8, tileScaleInts, 8 * (16 * gb + 2 * l));
+            IntVector sc1 = IntVector.fromArray(I8, tileScaleInts, 8 * (16 * gb + 2 * l + 1));
+            for (int t = 0; t < 4; t++) {
+                Input x = in[t0 + t];
+                int[] bs = x.sums;
+                int s = 16 * blk + 2 * l;
+                int k = 4 * g + t;
+                IntVector sumi = IntVector.fromArray(I8, tileInts, 8 * k).sub(sc0.mul(bs[s]).add(sc1.mul(bs[s + 1])).lanewise(LSHL, 5));
+                int a = 8 * (8 * k + l);
+                ((FloatVector) sumi.convert(I2F, 0)).fma(d.mul(x.scales[blk]), FloatVector.fromArray(F8, tileTotals, a)).intoArray(tileTotals, a);
+            }
+        }
     }
 
     /** The grouped super-block's d, dmin and mins that headerQ4_K decoded, into the tile's (see decodeTileQ4_K) at super-block gb. */
