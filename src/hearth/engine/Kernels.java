@@ -148,9 +148,9 @@ class Kernels {
     }
 
     /**
-     * out[t][8 g0 + r] = row r of the loaded tile (see {@link #loadTile}) dotted with in[t] (+ bias),
-     * for every token: those before {@code fours} (Input.ofTiles) a group of four
-     * (see {@link #dot}), the others each on its own (Input.ofGroups); see VectorKernels.
+     * out[t][8 g0 + r] = row r of the loaded groups dotted with in[t] (+ bias), for every token:
+     * those before {@code fours} (Input.ofTiles; then the load must be a tile, see {@link #loadTile})
+     * a group of four (see {@link #dot}), the others each on its own (Input.ofGroups); see VectorKernels.
      */
     void dotTiles(Tensor w, int count, Input[] in, int fours, float[][] out, int g0, float[] bias) {
         throw new UnsupportedOperationException("the scalar kernels read rows, not groups");

@@ -21,26 +21,15 @@ final class Matmul {
     void apply(Tensor w, float[][] x, float[][] out, float[] bias) {
         int n = w.columns();
         int rows = (int) w.rows();
-        if (x.length == 1 && w.grouped() && kernels[0].dotsGroups()) {   // one token, Q4_K or Q6_K rows in groups of eight
-            Input in = Input.ofGroups(x[0], n);
-            workers.run(rows / Tensor.GROUP, MIN_ROWS_PER_CHUNK / Tensor.GROUP, (worker, from, to) -> {
-                Kernels k = kernels[worker];
-                for (int g = from; g < to; ) {
-                    int count = k.loadGroups(w, g, to - g);
-                    k.dotGroups(w, count, in, out[0], g, bias);
-                    g += count;
-                }
-            });
-            return;
-        }
-        if (w.grouped() && kernels[0].dotsGroups()) {  // a batch: tokens in fours against tiles of sixteen rows, any other on its own
+        if (w.grouped() && kernels[0].dotsGroups()) {   // Q4_K or Q6_K rows in groups of eight
+            // tokens in fours against tiles of two groups, any other token on its own (one token: several groups a load)
             int fours = x.length - x.length % 4;
             Input[] in = new Input[x.length];
             for (int t = 0; t < x.length; t++) in[t] = t < fours ? Input.ofTiles(x[t], n, w.type) : Input.ofGroups(x[t], n);
             workers.run(rows / Tensor.GROUP, MIN_ROWS_PER_CHUNK / Tensor.GROUP, (worker, from, to) -> {
                 Kernels k = kernels[worker];
                 for (int g = from; g < to; ) {
-                    int count = k.loadTile(w, g, to - g);
+                    int count = fours == 0 ? k.loadGroups(w, g, to - g) : k.loadTile(w, g, to - g);
                     k.dotTiles(w, count, in, fours, out, g, bias);
                     g += count;
                 }
