@@ -3,10 +3,11 @@
 // in the same order: results are bit for bit those of Kernels. A prompt's batch of tokens goes
 // through dotRows instead, which decodes each weight row to floats once and makes the same integer
 // lane sums with float FMAs (exact below 2^24); one token through Q4_K or Q6_K rows that
-// Tensor.groupRows laid out eight at a time goes through dotGroups, a row per int lane; and the tiled attention's
-// dotKeys and madFloats run a lane per key and per value element, each in ggml's order. Loaded only through
-// Kernels.create when the JVM has the module; build.sh compiles this file on its own because
-// javac warns about any use of an incubating module.
+// Tensor.groupRows laid out eight at a time goes through dotGroups, a row per int lane, and a
+// batch through dotTiles, four tokens against sixteen rows decoded to floats, a row per float
+// lane; the tiled attention's dotKeys and madFloats run a lane per key and per value element,
+// each in ggml's order. Loaded only through Kernels.create when the JVM has the module; build.sh
+// compiles this file on its own because javac warns about any use of an incubating module.
 package hearth.engine;
 
 import static jdk.incubator.vector.VectorOperators.ADD;
@@ -55,7 +56,7 @@ final class VectorKernels extends Kernels {
     private static final IntVector EVEN_SCALE_SHIFTS = IntVector.fromArray(I8, new int[] {24, 8, 24, 8, 24, 8, 24, 8}, 0);
     private static final IntVector ODD_SCALE_SHIFTS = IntVector.fromArray(I8, new int[] {16, 0, 16, 0, 16, 0, 16, 0}, 0);
 
-    private static final int TILE_ROWS = 16;            // Q4_K rows dotRowsQ4_K takes at once
+    private static final int TILE_ROWS = 16;            // rows of a tile: two groups of eight (and Q4_K rows a load)
 
     private static final float MAGIC = 0x1.8p23f;       // 1.5 x 2^23: from it to 2^24 a float's low mantissa bits are an int
     private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
@@ -71,9 +72,9 @@ final class VectorKernels extends Kernels {
     private final float[] groupD = new float[16];   // and its d and dmin (Q6_K: d times x's)
     private final float[] groupLanes = new float[64]; // dotQ6_KGroup: ggml's float lane l of row r at 8l + r
     private final int[] chunkMins = new int[8];
-    private float[] tileLanes = new float[0];       // dotRowsQ4_K: sixteen rows decoded, see decodeTileQ4_K
-    private float[] tileScales = new float[0];
-    private float[] tileMins = new float[0];
+    private float[] tileLanes = new float[0];       // a tile's sixteen rows as floats, eight side by side (decodeTileQ4_K, tileQuantsQ6_K)
+    private float[] tileScales = new float[0];      // their d (Q4_K: and dmin), per group and super-block
+    private float[] tileMins = new float[0];        // Q4_K: their mins, per group, super-block and chunk
     private final float[] tileSums = new float[64];   // a chunk's sums of the tile, see chunkTileQ4_K
     private final float[] tileTotals = new float[512]; // and its rows' totals (Q4_K: products, then mins; Q6_K: ggml's lanes)
     private int[] tileScaleInts = new int[0];          // Q6_K: the tile's scales, sub-block s of row r at 128 (g blocks + blk) + 8 s + r
