@@ -163,6 +163,7 @@ public final class Backend {
         if (e.kind != BackendException.Kind.UNREACHABLE || e.getMessage().contains("Start one")) return e;
         String advice = dialect != null && dialect.defaultPort() != 0 ? " Start it: " + dialect.startHint()
                       : " Start one, or set HEARTH_BASE_URL to where yours listens:" + startHints();
-        return new BackendException(e.kind, e.status, e.getMessage() + advice, e.getCause());
+        String message = e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".";   // the advice is a sentence of its own
+        return new BackendException(e.kind, e.status, message + advice, e.getCause());
     }
 }

@@ -77,7 +77,8 @@ class EmbeddedTest {
     void missingModelFile_isAClearError() throws Exception {
         var config = Config.load(Map.of("model_file", home.resolve("none.gguf").toString()), Map.of(), home);
         var e = assertThrows(BackendException.class, () -> new Backend(config, List.of()).models());
-        assertTrue(e.getMessage().contains("cannot run model file") && e.getMessage().contains("pass the path of a .gguf file"), e.getMessage());
+        assertTrue(e.getMessage().contains("cannot run model file") && e.getMessage().contains("pass the path of a .gguf file. Start one"),
+                e.getMessage());
     }
 
     private static String script(String... args) throws Exception {
