@@ -261,15 +261,9 @@ final class VectorKernels extends Kernels {
                 addTileQ6_K(in, t0, blocks, groups, blk, l);
             }
         }
-        float[] a = tileTotals;
-        for (int k = 0; k < 4 * groups; k++) {        // k = 4g + t; a row's lanes added as hsum8 adds them
-            int o = 64 * k;
-            FloatVector.fromArray(F8, a, o).add(FloatVector.fromArray(F8, a, o + 32))
-                    .add(FloatVector.fromArray(F8, a, o + 16).add(FloatVector.fromArray(F8, a, o + 48)))
-                    .add(FloatVector.fromArray(F8, a, o + 8).add(FloatVector.fromArray(F8, a, o + 40))
-                            .add(FloatVector.fromArray(F8, a, o + 24).add(FloatVector.fromArray(F8, a, o + 56))))
-                    .intoArray(lanes8, 0);
-            putGroup(lanes8, out[t0 + k % 4], r0 + 8 * (k / 4), bias);
+        for (int k = 0; k < 4 * groups; k++) {        // k = 4g + t
+            sumLanes(tileTotals, 64 * k, splitSums);
+            putGroup(splitSums, out[t0 + k % 4], r0 + 8 * (k / 4), bias);
         }
     }
 
@@ -408,7 +402,7 @@ final class VectorKernels extends Kernels {
      * token's quant once for sixteen rows.
      */
     private void dotTileQ4_K(Input[] in, int t0, int n, int groups, float[][] out, int r0, float[] bias) {
-        Arrays.fill(tileTotals, 0f);
+        Arrays.fill(tileTotals, 0, 128, 0f);
         int blocks = n / 256;
         for (int blk = 0; blk < blocks; blk++) {
             for (int c = 0; c < 4; c++) {
@@ -981,7 +975,7 @@ final class VectorKernels extends Kernels {
             scalesQ6_K(base, x.scales[blk]);
             for (int l = 0; l < 8; l++) laneQ6_K(base, blk, l, x);
         }
-        sumLanes(groupLanes, splitSums);
+        sumLanes(groupLanes, 0, splitSums);
         putGroup(splitSums, out, r0, bias);
     }
 
@@ -1051,10 +1045,10 @@ final class VectorKernels extends Kernels {
                 .intoArray(groupLanes, 8 * l);
     }
 
-    /** sums[r] = hsum8 of the eight lanes of row r, kept at lanes[8l + r]. */
-    private void sumLanes(float[] lanes, float[] sums) {
+    /** sums[r] = hsum8 of the eight lanes of row r, kept at lanes[at + 8l + r]. */
+    private void sumLanes(float[] lanes, int at, float[] sums) {
         for (int r = 0; r < Tensor.GROUP; r++) {
-            for (int l = 0; l < 8; l++) lanes8[l] = lanes[8 * l + r];
+            for (int l = 0; l < 8; l++) lanes8[l] = lanes[at + 8 * l + r];
             sums[r] = hsum8(lanes8);
         }
     }
