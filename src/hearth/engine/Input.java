@@ -12,6 +12,8 @@ final class Input {
 
     final Kind kind;
     final int length;
+    private final GgmlType batch;  // as the arrays below depend on it (see batchShape)
+    private final Reader reader;
     final float[] values;   // F32/F16/BF16: the (rounded) values
     final byte[] quants;    // Q8_0/Q8_K: one signed byte per element
     final float[] scales;   // Q8_0: per 32 (already rounded to F16); Q8_K: per 256 (float)
@@ -25,29 +27,40 @@ final class Input {
     final float[] laneFloats; // from ofTiles for Q6_K rows: the quants as floats in ggml's lane order, see laneFloats()
     final int[] quadPairs;  // from ofGroups only: the quants paired as rows laid out in groups read them, see quadPairs()
 
-    private Input(Kind kind, int length, float[] values, byte[] quants, float[] scales, int[] sums, GgmlType batch) {
-        this(kind, length, values, quants, scales, sums, batch, Reader.ROWS);
-    }
-
-    private Input(Kind kind, int length, float[] values, byte[] quants, float[] scales, int[] sums, GgmlType batch, Reader reader) {
-        this.kind = kind;
-        this.length = length;
-        this.values = values;
-        this.quants = quants;
-        this.scales = scales;
-        this.sums = sums;
-        // the row-at-a-time vector kernels read pairs and pairSums (and in a batch lanes or
-        // chunks), the grouped ones quadPairs, the tiles floats or laneFloats
+    /**
+     * An input of n elements with the arrays its readers need, zeros until {@link #fill}. The
+     * row-at-a-time vector kernels read pairs and pairSums (and in a batch lanes or chunks), the
+     * grouped ones quadPairs, the tiles floats or laneFloats.
+     */
+    private Input(Kind kind, int n, GgmlType batch, Reader reader) {
+        boolean q8_0 = kind == Kind.Q8_0;
+        boolean q8_K = kind == Kind.Q8_K;
+        if (q8_0 && n % 32 != 0) throw new EngineException("a Q8_0 row needs a multiple of 32 values, found " + n);
+        if (q8_K && n % 256 != 0) throw new EngineException("a Q8_K row needs a multiple of 256 values, found " + n);
+        boolean quantised = q8_0 || q8_K;
         boolean rows = reader == Reader.ROWS;
         boolean chunked = batch == GgmlType.Q4_K;
-        this.pairs = quants != null && rows ? pairs(quants) : null;
-        this.pairSums = sums != null && rows ? pairs(sums) : null;
-        this.lanes = batch != null && quants != null && !chunked && rows ? lanes(quants) : null;
-        this.chunks = chunked && rows ? chunks(quants) : null;
-        this.chunkSums = chunked && rows ? chunkSums(sums) : null;
-        this.floats = chunked ? floats(quants) : null;
-        this.laneFloats = batch == GgmlType.Q6_K && reader == Reader.TILES ? laneFloats(quants) : null;
-        this.quadPairs = reader == Reader.GROUPS ? quadPairs(quants) : null;
+        this.kind = kind;
+        this.length = n;
+        this.batch = batchShape(batch);
+        this.reader = reader;
+        this.values = quantised ? null : new float[n];
+        this.quants = quantised ? new byte[n] : null;
+        this.scales = quantised ? new float[q8_0 ? n / 32 : n / 256] : null;
+        this.sums = q8_K ? new int[n / 16] : null;
+        this.pairs = quantised && rows ? new short[n] : null;
+        this.pairSums = q8_K && rows ? new int[n / 16] : null;
+        this.lanes = batch != null && quantised && !chunked && rows ? new float[n] : null;
+        this.chunks = chunked && rows ? new float[(n / 256 + 1) / 2 * 512] : null;
+        this.chunkSums = chunked && rows ? new int[(n / 64 + 7) / 8 * 16] : null;
+        this.floats = chunked ? new float[n] : null;
+        this.laneFloats = batch == GgmlType.Q6_K && reader == Reader.TILES ? new float[n] : null;
+        this.quadPairs = reader == Reader.GROUPS ? new int[n / 2] : null;
+    }
+
+    /** What of a batch's row type the arrays depend on: Q4_K and Q6_K rows have their own, the others share lanes. */
+    private static GgmlType batchShape(GgmlType batch) {
+        return batch == null || batch == GgmlType.Q4_K || batch == GgmlType.Q6_K ? batch : GgmlType.Q8_0;
     }
 
     static Kind kindFor(GgmlType weight) {
@@ -71,55 +84,91 @@ final class Input {
      * rows (VectorKernels.dotRows then reads {@link #lanes} or {@link #chunks}), else null.
      */
     static Input of(Kind kind, float[] x, int offset, int n, GgmlType batch) {
-        switch (kind) {
-            case F32: return new Input(kind, n, java.util.Arrays.copyOfRange(x, offset, offset + n), null, null, null, batch);
-            case F16: {
-                float[] v = new float[n];
-                for (int i = 0; i < n; i++) v[i] = Float16.round(x[offset + i]);
-                return new Input(kind, n, v, null, null, null, batch);
-            }
-            case BF16: {
-                float[] v = new float[n];
-                for (int i = 0; i < n; i++) v[i] = roundBf16(x[offset + i]);
-                return new Input(kind, n, v, null, null, null, batch);
-            }
-            case Q8_0: return q8_0(x, offset, n, batch);
-            default: return q8_K(x, offset, n, batch, Reader.ROWS);
-        }
-    }
-
-    /** ggml x86 quantize_row_q8_0: d = amax/127 stored as F16, q = rint(x * 127/amax). */
-    private static Input q8_0(float[] x, int offset, int n, GgmlType batch) {
-        if (n % 32 != 0) throw new EngineException("a Q8_0 row needs a multiple of 32 values, found " + n);
-        byte[] q = new byte[n];
-        float[] d = new float[n / 32];
-        for (int b = 0; b < n / 32; b++) {
-            int base = offset + b * 32;
-            float amax = 0;
-            for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[base + j]));
-            d[b] = Float16.round(amax / 127f);
-            float id = amax != 0 ? 127f / amax : 0f;
-            for (int j = 0; j < 32; j++) q[b * 32 + j] = (byte) Math.rint(x[base + j] * id);
-        }
-        return new Input(Kind.Q8_0, n, null, q, d, null, batch);
+        return new Input(kind, n, batch, Reader.ROWS).fill(x, offset);
     }
 
     /** One token, quantised to Q8_K, for rows that Tensor.groupRows laid out (see quadPairs). */
     static Input ofGroups(float[] x, int n) {
-        return q8_K(x, 0, n, null, Reader.GROUPS);
+        return new Input(Kind.Q8_K, n, null, Reader.GROUPS).fill(x, 0);
     }
 
     /** One of a batch of tokens, quantised to Q8_K, for Q4_K or Q6_K rows laid out in groups (Kernels.dotTiles). */
     static Input ofTiles(float[] x, int n, GgmlType rows) {
-        return q8_K(x, 0, n, rows, Reader.TILES);
+        return new Input(Kind.Q8_K, n, rows, Reader.TILES).fill(x, 0);
     }
 
-    private static Input q8_K(float[] x, int offset, int n, GgmlType batch, Reader reader) {
-        if (n % 256 != 0) throw new EngineException("a Q8_K row needs a multiple of 256 values, found " + n);
-        byte[] q = new byte[n];
-        float[] d = new float[n / 256];
-        int[] sums = new int[n / 16];
-        for (int b = 0; b < n / 256; b++) {
+    /**
+     * Inputs kept to be filled again: one per token and shape, so a forward pass makes each once,
+     * not once per multiplication (garbage that lives through a batch's multiplication is promoted
+     * and costs full collections). Its methods do what Input's factories of the same name do.
+     * Not thread-safe: one forward pass uses it at a time.
+     */
+    static final class Pool {
+        private final java.util.List<Input[]> kept = new java.util.ArrayList<>();  // per shape, by token
+
+        Input of(Kind kind, float[] x, int n, GgmlType batch, int token) {
+            return take(kind, n, batch, Reader.ROWS, token).fill(x, 0);
+        }
+
+        Input ofGroups(float[] x, int n, int token) {
+            return take(Kind.Q8_K, n, null, Reader.GROUPS, token).fill(x, 0);
+        }
+
+        Input ofTiles(float[] x, int n, GgmlType rows, int token) {
+            return take(Kind.Q8_K, n, rows, Reader.TILES, token).fill(x, 0);
+        }
+
+        private Input take(Kind kind, int n, GgmlType batch, Reader reader, int token) {
+            GgmlType shape = batchShape(batch);
+            int s = 0;
+            while (s < kept.size() && !kept.get(s)[0].fits(kind, n, shape, reader)) s++;
+            if (s == kept.size()) kept.add(new Input[] {new Input(kind, n, batch, reader)});
+            Input[] inputs = kept.get(s);
+            if (token >= inputs.length) kept.set(s, inputs = java.util.Arrays.copyOf(inputs, token + 1));
+            if (inputs[token] == null) inputs[token] = new Input(kind, n, batch, reader);
+            return inputs[token];
+        }
+    }
+
+    private boolean fits(Kind kind, int n, GgmlType batchShape, Reader reader) {
+        return this.kind == kind && length == n && batch == batchShape && this.reader == reader;
+    }
+
+    /** Sets every array from x[offset, offset + length): the same values a new input of x has. */
+    private Input fill(float[] x, int offset) {
+        switch (kind) {
+            case F32: System.arraycopy(x, offset, values, 0, length); break;
+            case F16: for (int i = 0; i < length; i++) values[i] = Float16.round(x[offset + i]); break;
+            case BF16: for (int i = 0; i < length; i++) values[i] = roundBf16(x[offset + i]); break;
+            case Q8_0: q8_0(x, offset); break;
+            default: q8_K(x, offset);
+        }
+        if (pairs != null) pairs(quants, pairs);
+        if (pairSums != null) pairs(sums, pairSums);
+        if (lanes != null) lanes(quants, lanes);
+        if (chunks != null) chunks(quants, chunks);
+        if (chunkSums != null) chunkSums(sums, chunkSums);
+        if (floats != null) floats(quants, floats);
+        if (laneFloats != null) laneFloats(quants, laneFloats);
+        if (quadPairs != null) quadPairs(quants, quadPairs);
+        return this;
+    }
+
+    /** ggml x86 quantize_row_q8_0: d = amax/127 stored as F16, q = rint(x * 127/amax). */
+    private void q8_0(float[] x, int offset) {
+        for (int b = 0; b < length / 32; b++) {
+            int base = offset + b * 32;
+            float amax = 0;
+            for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[base + j]));
+            scales[b] = Float16.round(amax / 127f);
+            float id = amax != 0 ? 127f / amax : 0f;
+            for (int j = 0; j < 32; j++) quants[b * 32 + j] = (byte) Math.rint(x[base + j] * id);
+        }
+    }
+
+    /** ggml quantize_row_q8_K: d = max/-127 by the element of largest magnitude, q = rint(x / d), bsums. */
+    private void q8_K(float[] x, int offset) {
+        for (int b = 0; b < length / 256; b++) {
             int base = offset + b * 256;
             float max = 0;
             float amax = 0;
@@ -130,17 +179,21 @@ final class Input {
                     max = x[base + j];
                 }
             }
-            if (amax == 0) continue;                          // d = 0, quants and sums stay 0
+            if (amax == 0) {                                  // d = 0, quants and sums 0
+                scales[b] = 0;
+                java.util.Arrays.fill(quants, b * 256, b * 256 + 256, (byte) 0);
+                java.util.Arrays.fill(sums, b * 16, b * 16 + 16, 0);
+                continue;
+            }
             float iscale = -127f / max;
-            for (int j = 0; j < 256; j++) q[b * 256 + j] = (byte) Math.min(127, (int) Math.rint(iscale * x[base + j]));
+            for (int j = 0; j < 256; j++) quants[b * 256 + j] = (byte) Math.min(127, (int) Math.rint(iscale * x[base + j]));
             for (int g = 0; g < 16; g++) {
                 int s = 0;
-                for (int j = 0; j < 16; j++) s += q[b * 256 + g * 16 + j];
+                for (int j = 0; j < 16; j++) s += quants[b * 256 + g * 16 + j];
                 sums[b * 16 + g] = s;
             }
-            d[b] = 1 / iscale;
+            scales[b] = 1 / iscale;
         }
-        return new Input(Kind.Q8_K, n, null, q, d, sums, batch, reader);
     }
 
     /**
@@ -149,13 +202,11 @@ final class Input {
      * 2g an int of the quants that meet elements 4g and 4g+2 (low short, high short), at 2g+1 of
      * those that meet 4g+1 and 4g+3.
      */
-    private static int[] quadPairs(byte[] q) {
-        int[] p = new int[q.length / 2];
+    private static void quadPairs(byte[] q, int[] p) {
         for (int g = 0; g < q.length / 4; g++) {
             p[2 * g] = q[4 * g] & 0xffff | q[4 * g + 2] << 16;
             p[2 * g + 1] = q[4 * g + 1] & 0xffff | q[4 * g + 3] << 16;
         }
-        return p;
     }
 
     /**
@@ -163,27 +214,23 @@ final class Input {
      * shorts holds an even element in each low byte and the next odd one in the high byte, so
      * multiplying by these two halves lines up element with element without a shuffle.
      */
-    private static short[] pairs(byte[] q) {
-        short[] p = new short[q.length];
+    private static void pairs(byte[] q, short[] p) {
         for (int g = 0; g < q.length; g += 32) {
             for (int m = 0; m < 16; m++) {
                 p[g + m] = q[g + 2 * m];
                 p[g + 16 + m] = q[g + 2 * m + 1];
             }
         }
-        return p;
     }
 
     /**
      * Each 32 quants as four runs of 8 floats, run k lane L holding element 4L + k: the elements
      * ggml's int lane L sums (see VectorKernels.dotLanes).
      */
-    private static float[] lanes(byte[] q) {
-        float[] f = new float[q.length];
+    private static void lanes(byte[] q, float[] f) {
         for (int g = 0; g < q.length; g += 32) {
             for (int e = 0; e < 32; e++) f[g + 8 * (e & 3) + (e >> 2)] = q[g + e];
         }
-        return f;
     }
 
     /**
@@ -192,57 +239,46 @@ final class Input {
      * missing second one is zeros): a vector of 8 lanes then sums 8 chunks at once (see
      * VectorKernels.dotChunksQ4_K).
      */
-    private static float[] chunks(byte[] q) {
-        int blocks = q.length / 256;
-        float[] f = new float[(blocks + 1) / 2 * 512];
+    private static void chunks(byte[] q, float[] f) {
         for (int i = 0; i < q.length; i++) {
             int chunk = i / 64;                                 // across the row
             f[chunk / 8 * 512 + i % 64 * 8 + chunk % 8] = q[i];
         }
-        return f;
     }
 
-    private static float[] floats(byte[] q) {
-        float[] f = new float[q.length];
+    private static void floats(byte[] q, float[] f) {
         for (int i = 0; i < q.length; i++) f[i] = q[i];
-        return f;
     }
 
     /**
      * Each 256 quants as floats with ggml's int lane l (elements 4l..4l+3 of each 32) together:
      * element 32q + 4l + k at 32l + 4q + k, so VectorKernels.laneTileQ6_K reads a lane's 32 in a row.
      */
-    private static float[] laneFloats(byte[] q) {
-        float[] f = new float[q.length];
+    private static void laneFloats(byte[] q, float[] f) {
         for (int i = 0; i < q.length; i++) {
             int e = i % 256;
             f[i - e + 32 * (e % 32 / 4) + 4 * (e / 32) + e % 4] = q[i];
         }
-        return f;
     }
 
     /** For each chunk lane of {@link #chunks}: at 16p + c its first two 16s' sum, at 16p + 8 + c its last two's. */
-    private static int[] chunkSums(int[] sums) {
+    private static void chunkSums(int[] sums, int[] s) {
         int chunkCount = sums.length / 4;
-        int[] s = new int[(chunkCount + 7) / 8 * 16];
         for (int chunk = 0; chunk < chunkCount; chunk++) {
             int at = chunk / 8 * 16 + chunk % 8;
             s[at] = sums[4 * chunk] + sums[4 * chunk + 1];
             s[at + 8] = sums[4 * chunk + 2] + sums[4 * chunk + 3];
         }
-        return s;
     }
 
     /** Each 16 sums as the 8 even-indexed, then the 8 odd-indexed. */
-    private static int[] pairs(int[] sums) {
-        int[] p = new int[sums.length];
+    private static void pairs(int[] sums, int[] p) {
         for (int g = 0; g < sums.length; g += 16) {
             for (int m = 0; m < 8; m++) {
                 p[g + m] = sums[g + 2 * m];
                 p[g + 8 + m] = sums[g + 2 * m + 1];
             }
         }
-        return p;
     }
 
     /** ggml_compute_fp32_to_bf16: round to nearest even; NaN stays a quiet NaN. */

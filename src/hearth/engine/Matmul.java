@@ -19,13 +19,18 @@ final class Matmul {
 
     /** out[t][r] = row r of w · x[t] (+ bias[r]), for every token t. */
     void apply(Tensor w, float[][] x, float[][] out, float[] bias) {
+        apply(w, x, out, bias, new Input.Pool());
+    }
+
+    /** The same, with x converted into inputs kept in {@code inputs} (see Input.Pool). */
+    void apply(Tensor w, float[][] x, float[][] out, float[] bias, Input.Pool inputs) {
         int n = w.columns();
         int rows = (int) w.rows();
         if (w.grouped() && kernels[0].dotsGroups()) {   // Q4_K or Q6_K rows in groups of eight
             // tokens in fours against tiles of two groups, any other token on its own (one token: several groups a load)
             int fours = x.length - x.length % 4;
             Input[] in = new Input[x.length];
-            for (int t = 0; t < x.length; t++) in[t] = t < fours ? Input.ofTiles(x[t], n, w.type) : Input.ofGroups(x[t], n);
+            for (int t = 0; t < x.length; t++) in[t] = t < fours ? inputs.ofTiles(x[t], n, w.type, t) : inputs.ofGroups(x[t], n, t);
             workers.run(rows / Tensor.GROUP, MIN_ROWS_PER_CHUNK / Tensor.GROUP, (worker, from, to) -> {
                 Kernels k = kernels[worker];
                 for (int g = from; g < to; ) {
@@ -38,7 +43,7 @@ final class Matmul {
         }
         Input.Kind kind = Input.kindFor(w.type);
         Input[] in = new Input[x.length];
-        for (int t = 0; t < x.length; t++) in[t] = Input.of(kind, x[t], 0, n, x.length > 1 ? w.type : null);
+        for (int t = 0; t < x.length; t++) in[t] = inputs.of(kind, x[t], n, x.length > 1 ? w.type : null, t);
         int grouped = x.length - x.length % 4;             // llama.cpp's repacked gemm takes tokens in fours
         workers.run(rows, MIN_ROWS_PER_CHUNK, (worker, from, to) -> {
             Kernels k = kernels[worker];

@@ -90,7 +90,7 @@ final class Transformer {
         }
         if (!logits) return null;
         Ops.rmsNorm(normed[0], 0, x[x.length - 1], 0, m.dim, m.outputNorm, m.eps);
-        matmul.apply(m.output, normed, this.logits, null);
+        matmul.apply(m.output, normed, this.logits, null, s.inputs);
         return this.logits[0];
     }
 
@@ -109,6 +109,7 @@ final class Transformer {
         final float[][] g;
         final float[][] u;
         final float[][] d;
+        final Input.Pool inputs = new Input.Pool();   // the matrices' inputs, filled anew by each
         float[] keys = new float[0];      // the tiled path's cache as floats, see floatCache
         float[] values = new float[0];
 
@@ -155,9 +156,9 @@ final class Transformer {
         float[][] q = s.q;
         float[][] k = s.k;
         float[][] v = s.v;
-        matmul.apply(w.wq, xb, q, w.bq);
-        matmul.apply(w.wk, xb, k, w.bk);
-        matmul.apply(w.wv, xb, v, w.bv);
+        matmul.apply(w.wq, xb, q, w.bq, s.inputs);
+        matmul.apply(w.wk, xb, k, w.bk, s.inputs);
+        matmul.apply(w.wv, xb, v, w.bv, s.inputs);
         short[] kc = keyCache[l];
         short[] vc = valueCache[l];
         for (int t = 0; t < n; t++) {
@@ -200,7 +201,7 @@ final class Transformer {
             }
         });
         float[][] o = s.o;
-        matmul.apply(w.wo, att, o, null);
+        matmul.apply(w.wo, att, o, null, s.inputs);
         if (lastLayer && n > 1) {                  // llama.cpp inp_out_ids: only the last token goes on
             x = new float[][] {x[n - 1]};
             o = new float[][] {o[n - 1]};
@@ -212,11 +213,11 @@ final class Transformer {
         int ff = (int) w.gate.rows();
         float[][] g = n == xb.length ? s.g : new float[][] {s.g[0]};
         float[][] u = n == xb.length ? s.u : new float[][] {s.u[0]};
-        matmul.apply(w.gate, xf, g, null);
-        matmul.apply(w.up, xf, u, null);
+        matmul.apply(w.gate, xf, g, null, s.inputs);
+        matmul.apply(w.up, xf, u, null, s.inputs);
         for (int t = 0; t < n; t++) Ops.swiglu(g[t], g[t], u[t], ff, attention.lanes());
         float[][] d = n == xb.length ? s.d : new float[][] {s.d[0]};
-        matmul.apply(w.down, g, d, null);
+        matmul.apply(w.down, g, d, null, s.inputs);
         for (int t = 0; t < n; t++) for (int i = 0; i < m.dim; i++) x[t][i] += d[t][i];
         return x;
     }
