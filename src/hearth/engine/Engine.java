@@ -12,10 +12,13 @@ import java.util.function.IntConsumer;
 
 public final class Engine {
     private static final int PENALTY_LAST_N = 64;   // llama.cpp's default repeat_last_n
+    static final long HEAP_RESERVE = 64L << 20;     // heap kept free of weights beyond the KV cache: a batch's activations, the server
     static final int UBATCH = 512;                  // llama.cpp's default n_ubatch: the most tokens one forward pass takes
     public static final int CACHE_STEP = Transformer.CACHE_STEP;   // the KV cache grows this many positions at a time
 
     private final Model model;
+    private final Path file;
+    private final boolean groups;                   // whether the kernels read Q4_K and Q6_K rows in groups (Tensor.hold)
     private final Transformer transformer;
     private final Set<Integer> stopTokens = new HashSet<>();
 
@@ -45,15 +48,33 @@ public final class Engine {
         int context = maxContext > 0 ? Math.min(maxContext, model.trainedContext) : model.trainedContext;
         Matmul matmul = new Matmul(SimdWidth.lanes(), threads);
         this.transformer = new Transformer(model, context, matmul);
-        if (matmul.kernels(0).dotsGroups()) model.groupRows(gguf.path());
+        this.file = gguf.path();
+        this.groups = matmul.kernels(0).dotsGroups();
         for (String key : new String[] {"tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id", "tokenizer.ggml.eom_token_id"}) {
             if (gguf.has(key)) stopTokens.add((int) gguf.integer(key));
         }
     }
 
-    /** Opens and maps the file; maxContext caps the model's trained context (0: no cap). */
+    /** Opens and maps the file and holds its weights (see hold); maxContext caps the model's trained context (0: no cap). */
     public static Engine load(Path gguf, int maxContext) {
-        return load(Gguf.open(gguf), maxContext, Runtime.getRuntime().availableProcessors());
+        Engine engine = load(Gguf.open(gguf), maxContext, Runtime.getRuntime().availableProcessors());
+        engine.hold();
+        return engine;
+    }
+
+    /**
+     * Reads the weights into the heap as far as it has room (Model.hold), so the kernels read them
+     * in place. Call it once the file's metadata is garbage: a full collection first leaves only
+     * what lives on below them, so later collections find nothing to move them down over.
+     */
+    void hold() {
+        System.gc();
+        model.hold(file, groups, transformer.cacheBytes() + HEAP_RESERVE);
+    }
+
+    /** The bytes of weights hold read into the heap. */
+    long heldBytes() {
+        return model.heldBytes();
     }
 
     static Engine load(Gguf gguf, int maxContext, int threads) {

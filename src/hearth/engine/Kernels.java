@@ -24,8 +24,10 @@ class Kernels {
 
     private final float[] accF16;                  // scratch, reused by every call: dot runs per row
     static final int ROW_PAD = 16;                 // bytes around loaded rows: VectorKernels reads up to 16 before or after a block
-    static final int LOAD_BYTES = 16 << 10;        // rows copied at once: a 600-byte row's copy costs more to set up than to do
-    byte[] rows = new byte[0];                     // rows copied from the mapping, end to end
+    static final int LOAD_BYTES = 16 << 10;        // rows loaded at once: a 600-byte row's copy costs more to set up than to do
+    byte[] rows = new byte[0];                     // the loaded rows, end to end: a held tensor's own array, or copies
+    int base = ROW_PAD;                            // where the load starts in rows
+    private byte[] copies = new byte[0];           // rows copied from the mapping
     private int at = ROW_PAD;                      // where the row dot reads starts in rows
     private final int[] values = new int[32];
     final int[] sc = new int[8];                   // Q4_K scales and mins of one block
@@ -102,16 +104,24 @@ class Kernels {
     }
 
     /**
-     * Copies rows r, r+1, ... of w, at most {@code max} and about LOAD_BYTES of them, into this
-     * instance's buffer and selects the first for {@link #dot}; {@link #select} picks the others.
-     * Returns how many it copied.
+     * Loads rows r, r+1, ... of w, at most {@code max} and about LOAD_BYTES of them, and selects
+     * the first for {@link #dot}; {@link #select} picks the others. A held tensor's rows are read
+     * where they are; a mapped one's, or a grouped one's, are copied into this instance's buffer
+     * as the file lays them out. Returns how many.
      */
     int load(Tensor w, long r, int max) {
         int count = Math.max(1, Math.min(rowsPerLoad(w), Math.min(max, w.rowsInBuffer(r))));
-        int bytes = count * w.rowBytes;
-        if (rows.length < bytes + 2 * ROW_PAD) rows = new byte[bytes + 2 * ROW_PAD];
-        w.copyRows(r, count, rows, ROW_PAD);
-        at = ROW_PAD;
+        if (w.held() != null && !w.grouped()) {
+            rows = w.held();
+            base = w.heldAt(r);
+        } else {
+            int bytes = count * w.rowBytes;
+            if (copies.length < bytes + 2 * ROW_PAD) copies = new byte[bytes + 2 * ROW_PAD];
+            w.copyRows(r, count, copies, ROW_PAD);
+            rows = copies;
+            base = ROW_PAD;
+        }
+        at = base;
         return count;
     }
 
@@ -125,20 +135,19 @@ class Kernels {
         return false;
     }
 
-    /** Copies groups g, g+1, ... of a grouped tensor, at most {@code max}, about 2 x LOAD_BYTES; returns how many. */
+    /** Loads groups g, g+1, ... of a grouped tensor, at most {@code max}, about 2 x LOAD_BYTES; returns how many. */
     int loadGroups(Tensor w, int g, int max) {
-        return copyGroups(w, g, Math.max(1, Math.min(2 * LOAD_BYTES / (Tensor.GROUP * w.rowBytes), max)));
+        return selectGroups(w, g, Math.max(1, Math.min(2 * LOAD_BYTES / (Tensor.GROUP * w.rowBytes), max)));
     }
 
-    /** Copies groups g and g+1 of a grouped tensor, or only g when {@code max} is 1: a tile for {@link #dotTiles}. */
+    /** Loads groups g and g+1 of a grouped tensor, or only g when {@code max} is 1: a tile for {@link #dotTiles}. */
     int loadTile(Tensor w, int g, int max) {
-        return copyGroups(w, g, Math.min(2, max));
+        return selectGroups(w, g, Math.min(2, max));
     }
 
-    private int copyGroups(Tensor w, int g, int count) {
-        int bytes = count * Tensor.GROUP * w.rowBytes;
-        if (rows.length < bytes + 2 * ROW_PAD) rows = new byte[bytes + 2 * ROW_PAD];
-        w.copyGroups(g, count, rows, ROW_PAD);
+    private int selectGroups(Tensor w, int g, int count) {
+        rows = w.held();                              // a grouped tensor is always held
+        base = w.heldAt((long) g * Tensor.GROUP);
         return count;
     }
 
@@ -158,7 +167,7 @@ class Kernels {
 
     /** Makes the {@code i}th row of the last load the one {@link #dot} reads. */
     void select(Tensor w, int i) {
-        at = ROW_PAD + i * w.rowBytes;
+        at = base + i * w.rowBytes;
     }
 
     /** A row's bytes; {@code bytes} must hold w.rowBytes. */

@@ -31,6 +31,12 @@ public final class LocalChat {
     /** Maps the file and reads its tokenizer and template; chatTemplate (null: the model's own) names one of ChatTemplate.NAMES. */
     public static LocalChat load(Path file, int maxContext, String chatTemplate) {
         if (!Files.isRegularFile(file)) throw new EngineException("model file " + file + " does not exist or is not a file; pass the path of a .gguf file");
+        LocalChat chat = open(file, maxContext, chatTemplate);
+        chat.engine.hold();            // the file's metadata is garbage by now, see Engine.hold
+        return chat;
+    }
+
+    private static LocalChat open(Path file, int maxContext, String chatTemplate) {
         Gguf gguf = Gguf.open(file);   // not kept: once the tokenizer has copied the vocabulary, its metadata is garbage
         Engine engine = Engine.load(gguf, maxContext, Runtime.getRuntime().availableProcessors());
         ChatTemplate template = ChatTemplate.detect(gguf.string("tokenizer.chat_template", null), chatTemplate);

@@ -1,14 +1,16 @@
 // The hyperparameters and weights of a llama, qwen2 or qwen3 model, read from GGUF metadata
-// (keys as llama.cpp's llama-arch.cpp names them) and its tensor index. Weights stay mapped, but
-// for Q4_K and Q6_K matrices laid out for the vector kernels (groupRows); the small norm vectors
-// and biases are copied into arrays.
+// (keys as llama.cpp's llama-arch.cpp names them) and its tensor index. The matrices are read into
+// the heap as far as it allows (hold), Q4_K and Q6_K ones laid out for the vector kernels, the rest
+// stay mapped; the small norm vectors and biases are copied into arrays.
 package hearth.engine;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
@@ -104,23 +106,39 @@ final class Model {
     }
 
     /**
-     * Lays every Q4_K and Q6_K matrix out in groups of eight rows (Tensor.groupRows), for the
-     * vector kernels' one-token path, as far as the JVM's direct memory (by default as large as
-     * its heap) allows; the rest stay mapped and go row by row, only slower. Either way the
-     * results are the same.
+     * Reads the matrices into the heap (Tensor.hold), largest first, while the heap has room for
+     * them and {@code reserve} bytes more (the KV cache, activations); with {@code group}, Q4_K
+     * and Q6_K ones in groups of eight rows for the vector kernels. Any left over stay mapped and
+     * are copied a few rows at a time as they are multiplied: only slower, with the same results.
      */
-    void groupRows(Path file) {
-        Set<Tensor> matrices = Collections.newSetFromMap(new IdentityHashMap<>());
-        matrices.add(output);
-        matrices.add(tokenEmbedding);
-        for (Layer l : layers) matrices.addAll(List.of(l.wq, l.wk, l.wv, l.wo, l.gate, l.up, l.down));
+    void hold(Path file, boolean group, long reserve) {
+        List<Tensor> matrices = matrices();
+        matrices.sort(Comparator.comparingLong(Tensor::bytes).reversed());
+        Runtime runtime = Runtime.getRuntime();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            for (Tensor t : matrices) if (t.groupable() && t.fileOffset >= 0) t.groupRows(channel);
+            for (Tensor t : matrices) {
+                long free = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
+                if (t.holdable() && t.bytes() + reserve < free) t.hold(channel, group && t.groupable());
+            }
         } catch (IOException e) {
             throw new EngineException("could not read model file " + file + ": " + e.getMessage());
         } catch (OutOfMemoryError e) {
-            // direct memory is full: the matrices not grouped yet stay mapped
+            // the heap is fuller than it said: the matrices not held yet stay mapped
         }
+    }
+
+    /** The bytes of the matrices hold read into the heap. */
+    long heldBytes() {
+        return matrices().stream().filter(t -> t.held() != null).mapToLong(Tensor::bytes).sum();
+    }
+
+    /** Every matrix once (the output one may be the token embedding). */
+    private List<Tensor> matrices() {
+        Set<Tensor> unique = Collections.newSetFromMap(new IdentityHashMap<>());
+        unique.add(output);
+        unique.add(tokenEmbedding);
+        for (Layer l : layers) unique.addAll(List.of(l.wq, l.wk, l.wv, l.wo, l.gate, l.up, l.down));
+        return new ArrayList<>(unique);
     }
 
     private Layer layer(Gguf g, String p) {

@@ -1,8 +1,9 @@
 // One tensor of a GGUF file: name, element type, shape (ggml order: dims[0] is the row length)
 // and its bytes, memory-mapped read-only. A tensor over 2 GiB is mapped as several buffers, each
-// holding whole rows, so a row never straddles two buffers. A Q4_K or Q6_K tensor may instead be
-// read once into memory off the heap with its rows eight at a time side by side (groupRows), as
-// llama.cpp repacks Q4_K on x86; its mapped pages are then never touched, so it is resident once.
+// holding whole rows, so a row never straddles two buffers. A matrix may instead be read once into
+// a byte array (hold), which the kernels then read in place, with no copy per multiplication; a
+// Q4_K or Q6_K one with its rows eight at a time side by side, as llama.cpp repacks Q4_K on x86.
+// A held tensor's mapped pages are never touched, so it is resident once.
 package hearth.engine;
 
 import java.io.IOException;
@@ -19,7 +20,8 @@ final class Tensor {
     final long fileOffset;                // where its bytes start in the model file; -1 when not from a file
     private final ByteBuffer[] segments;
     private final int rowsPerSegment;
-    private ByteBuffer groups;            // the rows as groupRows lays them out (direct, off the heap), or null
+    private byte[] held;                  // the rows read into memory (see hold), from Kernels.ROW_PAD on, or null
+    private boolean grouped;              // and laid out in groups of eight (Layout)
 
     Tensor(String name, GgmlType type, long[] dims, ByteBuffer[] segments, int rowsPerSegment) {
         this(name, type, dims, segments, rowsPerSegment, -1);
@@ -35,13 +37,31 @@ final class Tensor {
         this.fileOffset = fileOffset;
     }
 
-    /** Whether groupRows could lay this tensor out: Q4_K or Q6_K rows in eights, under 2 GiB. */
+    /** Whether hold can read this tensor into an array: under 2 GiB, and from a file. */
+    boolean holdable() {
+        return fileOffset >= 0 && bytes() < Integer.MAX_VALUE - 2 * Kernels.ROW_PAD - 64;
+    }
+
+    /** Whether hold can lay it out in groups: Q4_K or Q6_K rows in eights. */
     boolean groupable() {
-        return Layout.of(type) != null && rows() % GROUP == 0 && (long) rowBytes * rows() < Integer.MAX_VALUE - 64;
+        return holdable() && Layout.of(type) != null && rows() % GROUP == 0;
     }
 
     boolean grouped() {
-        return groups != null;
+        return grouped;
+    }
+
+    long bytes() {
+        return rows() * rowBytes;
+    }
+
+    /** The array hold read the rows into, or null: row r (group r / 8 when grouped) starts at {@link #heldAt}. */
+    byte[] held() {
+        return held;
+    }
+
+    int heldAt(long row) {
+        return Kernels.ROW_PAD + (int) row * rowBytes;
     }
 
     /**
@@ -88,14 +108,28 @@ final class Tensor {
 
     /**
      * Reads this tensor from the file (not through its mapping, whose pages then stay out of
-     * memory) into direct memory, each eight rows side by side as Layout says. VectorKernels.dotGroups
-     * then meets eight rows with one load.
+     * memory) into an array, with Kernels.ROW_PAD bytes to spare at either end, the kernels' reach
+     * past a block. With {@code group} (see groupable) each eight rows lie side by side as Layout
+     * says: VectorKernels.dotGroups then meets eight rows with one load.
      */
-    void groupRows(FileChannel file) throws IOException {
+    void hold(FileChannel file, boolean group) throws IOException {
+        int pad = Kernels.ROW_PAD;
+        byte[] all = new byte[(int) bytes() + 2 * pad];
+        if (!group) {
+            for (long done = 0; done < bytes(); ) {    // a MiB a read: the JDK copies each through a direct buffer that large
+                ByteBuffer slice = ByteBuffer.wrap(all, pad + (int) done, (int) Math.min(1 << 20, bytes() - done));
+                while (slice.hasRemaining()) {
+                    int n = file.read(slice, fileOffset + done);
+                    if (n < 0) throw new EngineException("model file ended inside tensor " + name);
+                    done += n;
+                }
+            }
+            held = all;
+            return;
+        }
         Layout layout = Layout.of(type);
         int groupBytes = GROUP * rowBytes;
         int block = type.blockBytes;
-        ByteBuffer all = ByteBuffer.allocateDirect((int) (rows() * rowBytes)).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer in = ByteBuffer.allocate(groupBytes).order(ByteOrder.LITTLE_ENDIAN);
         for (int g = 0; g < rows() / GROUP; g++) {
             in.clear();
@@ -103,22 +137,30 @@ final class Tensor {
             while (in.hasRemaining()) {
                 if (file.read(in, at + in.position()) < 0) throw new EngineException("model file ended inside tensor " + name);
             }
+            byte[] from = in.array();
             for (int r = 0; r < GROUP; r++) {
                 for (int blk = 0; blk < rowBytes / block; blk++) {
-                    int from = r * rowBytes + blk * block;
-                    int to = g * groupBytes + blk * block * GROUP;
-                    all.put(to + layout.headBytes * r, in, from + layout.headAt, layout.headBytes);
-                    for (int k = 0; k < layout.words.length; k++) all.putInt(to + layout.word(k, r), in.getInt(from + layout.words[k]));
+                    int src = r * rowBytes + blk * block;
+                    int to = pad + g * groupBytes + blk * block * GROUP;
+                    System.arraycopy(from, src + layout.headAt, all, to + layout.headBytes * r, layout.headBytes);
+                    for (int k = 0; k < layout.words.length; k++) {
+                        System.arraycopy(from, src + layout.words[k], all, to + layout.word(k, r), 4);
+                    }
                 }
             }
         }
-        groups = all;
+        held = all;
+        grouped = true;
     }
 
     /** Copies rows r .. r+count-1 into dst at {@code at}, each as the file lays it out. */
     void copyRows(long r, int count, byte[] dst, int at) {
-        if (groups == null) {
+        if (held == null) {
             buffer(r).get(offset(r), dst, at, count * rowBytes);
+            return;
+        }
+        if (!grouped) {
+            System.arraycopy(held, heldAt(r), dst, at, count * rowBytes);
             return;
         }
         Layout layout = Layout.of(type);
@@ -127,17 +169,12 @@ final class Tensor {
             long row = r + i;
             int rr = (int) (row % GROUP);
             for (int blk = 0; blk < rowBytes / block; blk++) {
-                int from = (int) (row / GROUP) * GROUP * rowBytes + blk * block * GROUP;
+                int from = heldAt(row / GROUP * GROUP) + blk * block * GROUP;
                 int to = at + i * rowBytes + blk * block;
-                groups.get(from + layout.headBytes * rr, dst, to + layout.headAt, layout.headBytes);
-                for (int k = 0; k < layout.words.length; k++) Kernels.putInt(dst, to + layout.words[k], groups.getInt(from + layout.word(k, rr)));
+                System.arraycopy(held, from + layout.headBytes * rr, dst, to + layout.headAt, layout.headBytes);
+                for (int k = 0; k < layout.words.length; k++) System.arraycopy(held, from + layout.word(k, rr), dst, to + layout.words[k], 4);
             }
         }
-    }
-
-    /** Copies groups g .. g+count-1 of a grouped tensor into dst at {@code at}, as groupRows laid them out. */
-    void copyGroups(int g, int count, byte[] dst, int at) {
-        groups.get(g * GROUP * rowBytes, dst, at, count * GROUP * rowBytes);
     }
 
     /** Row length: the number of elements in one row (ggml ne[0]). */
@@ -163,6 +200,7 @@ final class Tensor {
 
     /** How many rows from {@code row} on sit in the same buffer, one after another. */
     int rowsInBuffer(long row) {
+        if (held != null) return (int) (rows() - row);
         return rowsPerSegment - (int) (row % rowsPerSegment);
     }
 

@@ -86,7 +86,7 @@ final class VectorKernels extends Kernels {
 
     @Override
     void dot2(Tensor w, int i, Input x, boolean grouped) {
-        int off = ROW_PAD + i * w.rowBytes;
+        int off = base + i * w.rowBytes;
         if (w.type == GgmlType.Q8_0) {
             dotQ8_0x2(rows, off, off + w.rowBytes, x, x.length, pair);
         } else {
@@ -121,7 +121,7 @@ final class VectorKernels extends Kernels {
         if (rowLanes.length < count * n) rowLanes = new float[count * n];
         if (rowScales.length < count * blocks) rowScales = new float[count * blocks];
         for (int i = 0; i < count; i++) {
-            int off = ROW_PAD + i * w.rowBytes;
+            int off = base + i * w.rowBytes;
             if (type == GgmlType.Q8_0) decodeQ8_0(rows, off, n, i * n, i * blocks);
             else decodeQ4(type, rows, off, n, i * n, i * blocks);
         }
@@ -156,7 +156,7 @@ final class VectorKernels extends Kernels {
         int n = in[0].length;
         int tiled = count - count % TILE_ROWS;
         for (int i = 0; i < tiled; i += TILE_ROWS) {
-            decodeTileQ4_K(rows, ROW_PAD + i * w.rowBytes, w.rowBytes, n);
+            decodeTileQ4_K(rows, base + i * w.rowBytes, w.rowBytes, n);
             for (int t = 0; t < grouped; t += 4) dotTileQ4_K(in, t, n, 2, out, r0 + i, bias);
         }
         if (tiled == count && grouped == in.length) return;
@@ -165,7 +165,7 @@ final class VectorKernels extends Kernels {
         if (rowLanes.length < count * lanes) rowLanes = new float[count * lanes];
         if (rowScales.length < count * (n / 128)) rowScales = new float[count * (n / 128)];
         if (rowInts.length < count * mins) rowInts = new int[count * mins];
-        for (int i = 0; i < count; i++) decodeQ4_K(rows, ROW_PAD + i * w.rowBytes, n, i * lanes, i * (n / 128), i * mins);
+        for (int i = 0; i < count; i++) decodeQ4_K(rows, base + i * w.rowBytes, n, i * lanes, i * (n / 128), i * mins);
         for (int t = 0; t < in.length; t++) {
             for (int i = t < grouped ? tiled : 0; i < count; i++) {
                 int r = r0 + i;
@@ -182,7 +182,7 @@ final class VectorKernels extends Kernels {
             tileArrays(n);
             boolean q4 = w.type == GgmlType.Q4_K;
             for (int h = 0; h < 2; h++) {             // a lone group fills both halves, and only its sums are kept
-                int at = ROW_PAD + Math.min(h, count - 1) * Tensor.GROUP * w.rowBytes;
+                int at = base + Math.min(h, count - 1) * Tensor.GROUP * w.rowBytes;
                 for (int blk = 0; blk < n / 256; blk++) {
                     int gb = h * (n / 256) + blk;
                     if (q4) {
@@ -477,7 +477,7 @@ final class VectorKernels extends Kernels {
         if (rowLanes.length < count * n) rowLanes = new float[count * n];
         if (rowScales.length < count * blocks) rowScales = new float[count * blocks];
         if (rowInts.length < count * 16 * blocks) rowInts = new int[count * 16 * blocks];
-        for (int i = 0; i < count; i++) decodeQ6_K(rows, ROW_PAD + i * w.rowBytes, n, i * n, i * blocks, i * 16 * blocks);
+        for (int i = 0; i < count; i++) decodeQ6_K(rows, base + i * w.rowBytes, n, i * n, i * blocks, i * 16 * blocks);
         for (int t = 0; t < in.length; t++) {
             for (int i = 0; i < count; i++) {
                 int r = r0 + i;
@@ -850,7 +850,7 @@ final class VectorKernels extends Kernels {
     @Override
     void dotGroups(Tensor w, int count, Input x, float[] out, int g0, float[] bias) {
         for (int i = 0; i < count; i++) {
-            int at = ROW_PAD + i * Tensor.GROUP * w.rowBytes;
+            int at = base + i * Tensor.GROUP * w.rowBytes;
             if (w.type == GgmlType.Q6_K) dotQ6_KGroup(at, x, out, Tensor.GROUP * (g0 + i), bias);
             else dotQ4_KGroup(at, x, out, Tensor.GROUP * (g0 + i), bias);
         }

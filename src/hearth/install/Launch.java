@@ -17,7 +17,8 @@ public record Launch(String java, List<String> flags, Path jar) {
     static final String VECTOR_MODULE = "jdk.incubator.vector";  // the engine's fast kernels need it
     static final int AOT_MIN_FEATURE = 25;                          // -XX:AOTCacheOutput arrived in JDK 25
     static final int AOT_TRAINING_SECONDS = 60;
-    static final int TRIM_INTERVAL_MILLIS = 2000;                   // glibc's malloc_trim costs well under a millisecond here
+    static final int TRIM_INTERVAL_MILLIS = 2000;
+    static final int MAX_RAM_PERCENT = 75;                         // the engine's heap limit: weights beyond it stay mapped, only slower                   // glibc's malloc_trim costs well under a millisecond here
 
     // A training run's workload: a whole MCP session, so the classes a client's start needs are cached.
     private static final String TRAINING_SESSION = String.join("\n",
@@ -48,15 +49,18 @@ public record Launch(String java, List<String> flags, Path jar) {
             // 30 % slower through whole answers, not only the first.
             flags.add("-XX:-TieredCompilation");
             flags.add("-XX:CompileThreshold=1000");
-            // The weights stay mapped, off the heap, which holds the KV cache and little else. A 2 MiB
-            // young generation is all each token's garbage touches; the old one starts small, grows to
-            // fit the KV cache, and keeps at most 5 % free (of a heap that is mostly KV cache: 20 %
-            // kept 10 MiB more resident for a 4k context), so a prompt's activations go back to the
-            // OS at the next full collection instead of staying resident.
+            // The heap holds the weights (read in once, so the kernels read them in place), the KV
+            // cache and little else, and may grow to most of the machine's memory for a large model;
+            // it commits only what is used. A 2 MiB young generation is all each token's garbage
+            // touches; the old one keeps at most 1 % free: of a heap that is mostly weights, 5 %
+            // kept 20 MiB more resident for a 0.4 GB model, and a prompt's activations go back to
+            // the OS at the next full collection instead of staying resident. Collections then come
+            // often but are cheap: the weights sit at the bottom of the heap and never move.
+            flags.add("-XX:MaxRAMPercentage=" + MAX_RAM_PERCENT);
             flags.add("-Xms8m");
             flags.add("-Xmn2m");
-            flags.add("-XX:MinHeapFreeRatio=1");
-            flags.add("-XX:MaxHeapFreeRatio=5");
+            flags.add("-XX:MinHeapFreeRatio=0");
+            flags.add("-XX:MaxHeapFreeRatio=1");
             flags.add("-XX:-ShrinkHeapInSteps");
             if (trimsNativeHeap(Runtime.version())) {
                 // The optimising JIT's arenas (13 MiB at peak) go back to malloc, which keeps them resident unless trimmed.

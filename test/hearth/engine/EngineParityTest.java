@@ -13,6 +13,7 @@ package hearth.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -56,6 +57,22 @@ class EngineParityTest {
         assertEquals("cancelled", r.stopReason());
         assertEquals(0, r.completionTokens());
         assertEquals(2, checks[0], "checked before each of the two batches, then stopped");
+    }
+
+    @Test
+    void heldWeights_answerAsMappedOnes() throws Exception {
+        // Engine.load reads the weights into the heap (Q4_K and Q6_K in groups when the vector
+        // kernels run); an engine whose heap had no room leaves them mapped and copies rows as it
+        // multiplies. Every type of the Q4_K_M file (Q4_K, Q5_0, Q6_K, Q8_0) meets both paths.
+        Path file = EngineLlamaServer.modelPath("bench-qwen2-q4_k_m");
+        int[] prompt = prompt(37, 5);                  // tiles of four tokens and a lone one
+        Engine mapped = Engine.load(Gguf.open(file), 512, 2);
+        assertEquals(0, mapped.heldBytes());
+        int[] expected = mapped.generate(prompt, Engine.Sampling.greedy(), 8, t -> { }, () -> false).tokens();
+        mapped = null;
+        Engine held = Engine.load(file, 512);
+        assertTrue(held.heldBytes() > 0.95 * java.nio.file.Files.size(file), "held " + held.heldBytes() + " bytes");
+        assertArrayEquals(expected, held.generate(prompt, Engine.Sampling.greedy(), 8, t -> { }, () -> false).tokens());
     }
 
     @Test

@@ -110,7 +110,7 @@ class KernelsTest {
 
             assertTrue(w.groupable());
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                w.groupRows(channel);
+                w.hold(channel, true);
             }
             byte[] row = new byte[rowBytes];
             for (int r = 0; r < rows; r++) {
