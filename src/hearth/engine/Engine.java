@@ -65,11 +65,13 @@ public final class Engine {
     /**
      * Reads the weights into the heap as far as it has room (Model.hold), so the kernels read them
      * in place. Call it once the file's metadata is garbage: a full collection first leaves only
-     * what lives on below them, so later collections find nothing to move them down over.
+     * what lives on below them, so later collections find nothing to move them down over. The
+     * weights move nowhere after that (nothing below them dies), so a full collection stays cheap.
      */
     void hold() {
         System.gc();
         model.hold(file, groups, transformer.cacheBytes() + HEAP_RESERVE);
+        System.gc();                                // unmaps the file when every matrix is held: its metadata pages go too
     }
 
     /** The bytes of weights hold read into the heap. */

@@ -18,7 +18,7 @@ final class Tensor {
     final int rowBytes;
     static final int GROUP = 8;           // rows a group lays side by side
     final long fileOffset;                // where its bytes start in the model file; -1 when not from a file
-    private final ByteBuffer[] segments;
+    private ByteBuffer[] segments;        // the mapped rows; dropped once held, so the mapping can go
     private final int rowsPerSegment;
     private byte[] held;                  // the rows read into memory (see hold), from Kernels.ROW_PAD on, or null
     private boolean grouped;              // and laid out in groups of eight (Layout)
@@ -125,6 +125,7 @@ final class Tensor {
                 }
             }
             held = all;
+            segments = null;
             return;
         }
         Layout layout = Layout.of(type);
@@ -151,6 +152,7 @@ final class Tensor {
         }
         held = all;
         grouped = true;
+        segments = null;
     }
 
     /** Copies rows r .. r+count-1 into dst at {@code at}, each as the file lays it out. */

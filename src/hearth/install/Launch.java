@@ -55,12 +55,15 @@ public record Launch(String java, List<String> flags, Path jar) {
             // touches; the old one keeps at most 1 % free: of a heap that is mostly weights, 5 %
             // kept 20 MiB more resident for a 0.4 GB model, and a prompt's activations go back to
             // the OS at the next full collection instead of staying resident. Collections then come
-            // often but are cheap: the weights sit at the bottom of the heap and never move.
+            // often but are cheap: the weights sit at the bottom of the heap (Engine.hold) and move
+            // only when something below them dies, which a full collection would otherwise leave
+            // in place as up to 5 % of the heap of dead filler (MarkSweepDeadRatio), resident.
             flags.add("-XX:MaxRAMPercentage=" + MAX_RAM_PERCENT);
             flags.add("-Xms8m");
             flags.add("-Xmn2m");
             flags.add("-XX:MinHeapFreeRatio=0");
             flags.add("-XX:MaxHeapFreeRatio=1");
+            flags.add("-XX:MarkSweepDeadRatio=0");
             flags.add("-XX:-ShrinkHeapInSteps");
             if (trimsNativeHeap(Runtime.version())) {
                 // The optimising JIT's arenas (13 MiB at peak) go back to malloc, which keeps them resident unless trimmed.
