@@ -1,6 +1,7 @@
 package hearth.install;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.lang.module.ModuleFinder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +18,10 @@ public record Launch(String java, List<String> flags, Path jar) {
     static final String VECTOR_MODULE = "jdk.incubator.vector";  // the engine's fast kernels need it
     static final int AOT_MIN_FEATURE = 25;                          // -XX:AOTCacheOutput arrived in JDK 25
     static final int AOT_TRAINING_SECONDS = 60;
-    static final int TRIM_INTERVAL_MILLIS = 2000;
-    static final int MAX_RAM_PERCENT = 75;                         // the engine's heap limit: weights beyond it stay mapped, only slower                   // glibc's malloc_trim costs well under a millisecond here
+    static final int TRIM_INTERVAL_MILLIS = 2000;                   // glibc's malloc_trim costs well under a millisecond here
+    // The engine's heap limit: three quarters of the machine's memory (weights beyond it stay
+    // mapped, only slower), below 32 GiB so object pointers stay compressed.
+    static final long MAX_HEAP_MIB = 31 << 10;
 
     // A training run's workload: a whole MCP session, so the classes a client's start needs are cached.
     private static final String TRAINING_SESSION = String.join("\n",
@@ -58,7 +61,8 @@ public record Launch(String java, List<String> flags, Path jar) {
             // often but are cheap: the weights sit at the bottom of the heap (Engine.hold) and move
             // only when something below them dies, which a full collection would otherwise leave
             // in place as up to 5 % of the heap of dead filler (MarkSweepDeadRatio), resident.
-            flags.add("-XX:MaxRAMPercentage=" + MAX_RAM_PERCENT);
+            long heap = engineHeapMiB(physicalMemory());
+            if (heap > 0) flags.add("-Xmx" + heap + "m");
             flags.add("-Xms8m");
             flags.add("-Xmn2m");
             flags.add("-XX:MinHeapFreeRatio=0");
@@ -81,6 +85,16 @@ public record Launch(String java, List<String> flags, Path jar) {
         }
         if (aotCache != null) flags.add("-XX:AOTCache=" + aotCache);
         return flags;
+    }
+
+    /** The engine's -Xmx in MiB for a machine with this much memory (bytes; 0 when unknown: the JVM's own default then, a quarter). */
+    static long engineHeapMiB(long physical) {
+        return physical <= 0 ? 0 : Math.min(MAX_HEAP_MIB, Math.max(64, (physical >> 20) * 3 / 4));
+    }
+
+    private static long physicalMemory() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) return os.getTotalMemorySize();
+        return 0;
     }
 
     /** JDK-8293114 added TrimNativeHeapInterval in JDK 22 and backported it to 21.0.1 and 17.0.9; 18 to 20 lack it. */

@@ -27,6 +27,15 @@ class LaunchTest {
     }
 
     @Test
+    void engineHeap_threeQuartersOfMemory_belowCompressedPointersLimit() {
+        assertEquals(12 << 10, Launch.engineHeapMiB(16L << 30), "16 GiB of memory");
+        assertEquals(31 << 10, Launch.engineHeapMiB(64L << 30), "past 32 GiB a heap loses compressed pointers");
+        assertEquals(0, Launch.engineHeapMiB(0), "unknown: the JVM's default");
+        assertEquals(true, Launch.flags(true, null).stream().anyMatch(f -> f.startsWith("-Xmx")));
+        assertEquals(false, Launch.flags(false, null).stream().anyMatch(f -> f.startsWith("-Xmx")), "a backend-calling server keeps the JVM's default");
+    }
+
+    @Test
     void vectorModule_onlyForTheEngine() {
         assertFalse(Launch.flags(false, null).contains("--add-modules"), "a backend-calling server needs no incubator module");
         boolean jdkHasIt = java.lang.module.ModuleFinder.ofSystem().find(Launch.VECTOR_MODULE).isPresent();
