@@ -28,6 +28,7 @@ class Kernels {
     byte[] rows = new byte[0];                     // the loaded rows, end to end: a held tensor's own array, or copies
     int base = ROW_PAD;                            // where the load starts in rows
     private byte[] copies = new byte[0];           // rows copied from the mapping
+    int touched;                                   // what touch last read: kept, so its reads are not dropped
     private int at = ROW_PAD;                      // where the row dot reads starts in rows
     private final int[] values = new int[32];
     final int[] sc = new int[8];                   // Q4_K scales and mins of one block
@@ -114,6 +115,7 @@ class Kernels {
         if (w.held() != null && !w.grouped()) {
             rows = w.held();
             base = w.heldAt(r);
+            if (w.type == GgmlType.Q8_0) touched = touch(rows, base, count * w.rowBytes);
         } else {
             int bytes = count * w.rowBytes;
             if (copies.length < bytes + 2 * ROW_PAD) copies = new byte[bytes + 2 * ROW_PAD];
@@ -123,6 +125,22 @@ class Kernels {
         }
         at = base;
         return count;
+    }
+
+    /**
+     * Reads a byte of every 64 in b[from, from + length), so the load's cache lines are on their
+     * way in together, each read independent of the others. The Q8_0 kernel is light enough that,
+     * meeting rows straight from memory, it waits on each line in turn: reading the load first,
+     * then dotting it from cache ran 1.8x faster on a matrix much larger than the caches (0.179 ->
+     * 0.095 ns per element on one thread, 0.091 -> 0.050 on two). The other kernels do enough
+     * work per byte to hide the waits themselves; for them (Q4_0, Q5_0, F16, grouped Q4_K and
+     * Q6_K) reading first measured the same or slower. Returns a sum of what it read, which the
+     * caller keeps (see touched) so the reads stay.
+     */
+    static int touch(byte[] b, int from, int length) {
+        int s = 0;
+        for (int i = from; i < from + length; i += 64) s += b[i];
+        return s;
     }
 
     /** How many rows of w {@link #load} copies at once, at most. */
