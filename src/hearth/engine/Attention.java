@@ -11,9 +11,41 @@ final class Attention {
     static final int CELL_PAD = 256;      // llama.cpp pads the cells it attends over (n_kv) to a multiple of this
 
     private final int lanes;           // ggml F32/F16 register width (see SimdWidth.lanes)
+    private final Scratch[] scratch;   // one per worker: a head's arrays, made once, not once per head and token
 
-    Attention(int lanes) {
+    Attention(int lanes, int workers) {
         this.lanes = lanes;
+        this.scratch = new Scratch[workers];
+        for (int i = 0; i < workers; i++) scratch[i] = new Scratch(lanes);
+    }
+
+    /** A worker's arrays, grown to the head sizes on first use; chunk leaves its max and sum in max and sum. */
+    private static final class Scratch {
+        float[] qh = new float[0], query = new float[0], acc = new float[0], a = new float[0], merged = new float[0];
+        final float[] kq = new float[TILE];
+        final float[] regs, reg;
+        float max, sum;
+
+        Scratch(int lanes) {
+            regs = new float[4 * lanes];
+            reg = new float[lanes];
+        }
+
+        /** Sizes the per-head arrays for these dimensions; acc and merged are cleared. */
+        Scratch head(int headDim, int valueDim) {
+            if (qh.length != headDim) {
+                qh = new float[headDim];
+                query = new float[headDim];
+            }
+            if (acc.length != valueDim) {
+                acc = new float[valueDim];
+                a = new float[valueDim];
+                merged = new float[valueDim];
+            }
+            java.util.Arrays.fill(acc, 0f);
+            java.util.Arrays.fill(merged, 0f);
+            return this;
+        }
     }
 
     int lanes() {
@@ -24,12 +56,13 @@ final class Attention {
      * out[outOff, +valueDim) = softmax(q·K[0..last] * scale) · V[0..last] for one head.
      * Keys and values are F16 bits: position p's head lives at p*stride + headOff.
      */
-    void oneChunk(Kernels kernels, float[] q, int qOff, short[] k, short[] v, int stride, int headOff, int headDim, int valueDim,
-                  int last, float scale, float[] out, int outOff) {
-        float[] acc = new float[valueDim];
-        float[] ms = chunk(kernels, query(q, qOff, headDim), k, v, stride, headOff, headDim, valueDim, 0, last, scale, acc);
-        float inv = ms[1] == 0 ? 0 : 1.0f / ms[1];
-        for (int d = 0; d < valueDim; d++) out[outOff + d] = acc[d] * inv;
+    void oneChunk(int worker, Kernels kernels, float[] q, int qOff, short[] k, short[] v, int stride, int headOff, int headDim,
+                  int valueDim, int last, float scale, float[] out, int outOff) {
+        Scratch s = scratch[worker].head(headDim, valueDim);
+        query(q, qOff, s.qh);
+        chunk(s, kernels, k, v, stride, headOff, headDim, valueDim, 0, last, scale);
+        float inv = s.sum == 0 ? 0 : 1.0f / s.sum;
+        for (int d = 0; d < valueDim; d++) out[outOff + d] = s.acc[d] * inv;
     }
 
     /**
@@ -38,65 +71,67 @@ final class Attention {
      * masked), cut into {@code parts} equal ranges, one per thread, each attended on its own; then
      * the parts' maxima, sums and outputs merged in order (ggml_flash_attn_ext_reduce_partials).
      */
-    void split(Kernels kernels, float[] q, int qOff, short[] k, short[] v, int stride, int headOff, int headDim, int valueDim,
-               int last, int cells, int parts, float scale, float[] out, int outOff) {
-        float[] qh = query(q, qOff, headDim);
+    void split(int worker, Kernels kernels, float[] q, int qOff, short[] k, short[] v, int stride, int headOff, int headDim,
+               int valueDim, int last, int cells, int parts, float scale, float[] out, int outOff) {
+        Scratch s = scratch[worker].head(headDim, valueDim);
+        query(q, qOff, s.qh);
         int size = (cells + parts - 1) / parts;
-        float[] merged = new float[valueDim];
-        float[] acc = new float[valueDim];
+        float[] merged = s.merged;
+        float[] acc = s.acc;
         float max = Float.NEGATIVE_INFINITY;
         float sum = 0;
         for (int from = 0; from < cells && from <= last; from += size) {
             java.util.Arrays.fill(acc, 0f);
-            float[] ms = chunk(kernels, qh, k, v, stride, headOff, headDim, valueDim, from, Math.min(last, from + size - 1), scale, acc);
-            if (ms[1] == 0) continue;
-            float newMax = Math.max(max, ms[0]);
+            chunk(s, kernels, k, v, stride, headOff, headDim, valueDim, from, Math.min(last, from + size - 1), scale);
+            if (s.sum == 0) continue;
+            float newMax = Math.max(max, s.max);
             float keep = Libm.expf(max - newMax);
-            float add = Libm.expf(ms[0] - newMax);
+            float add = Libm.expf(s.max - newMax);
             for (int d = 0; d < valueDim; d++) merged[d] = Math.fma(merged[d], keep, acc[d] * add);
-            sum = Math.fma(sum, keep, ms[1] * add);
+            sum = Math.fma(sum, keep, s.sum * add);
             max = newMax;
         }
         float inv = sum != 0 ? 1.0f / sum : 1.0f;
         for (int d = 0; d < valueDim; d++) out[outOff + d] = merged[d] * inv;
     }
 
-    private static float[] query(float[] q, int qOff, int headDim) {
-        float[] qh = new float[headDim];
-        for (int i = 0; i < headDim; i++) qh[i] = Float16.round(q[qOff + i]);
-        return qh;
+    /** The head's query rounded to F16, into qh. */
+    private static void query(float[] q, int qOff, float[] qh) {
+        for (int i = 0; i < qh.length; i++) qh[i] = Float16.round(q[qOff + i]);
     }
 
     /**
-     * Online softmax over positions from..last into acc (F16 values, VKQ16); returns {max, sum}.
-     * Vector kernels take the query and the accumulator split (see Kernels.splitIndex) and give
-     * the same sums, element for element and lane for lane.
+     * Online softmax of the query s.qh over positions from..last into s.acc (F16 values, VKQ16),
+     * leaving its max and sum in s. Vector kernels take the query and the accumulator split (see
+     * Kernels.splitIndex) and give the same sums, element for element and lane for lane.
      */
-    private float[] chunk(Kernels kernels, float[] qh, short[] k, short[] v, int stride, int headOff, int headDim, int valueDim,
-                          int from, int last, float scale, float[] acc) {
+    private void chunk(Scratch s, Kernels kernels, short[] k, short[] v, int stride, int headOff, int headDim, int valueDim,
+                       int from, int last, float scale) {
         boolean split = kernels.splitsHalves(headDim, valueDim);
-        float[] query = qh;
+        float[] acc = s.acc;
+        float[] query = s.qh;
         float[] a = acc;
         if (split) {
-            query = new float[headDim];
-            for (int j = 0; j < headDim; j++) query[j] = qh[Kernels.splitIndex(j)];
-            a = new float[valueDim];
+            query = s.query;
+            for (int j = 0; j < headDim; j++) query[j] = s.qh[Kernels.splitIndex(j)];
+            a = s.a;
+            java.util.Arrays.fill(a, 0f);
         }
-        float[] regs = new float[4 * lanes];
+        float[] regs = s.regs;
         float m = Float.NEGATIVE_INFINITY;
         float sum = 0;
         for (int p = from; p <= last; p++) {
             int base = p * stride + headOff;
-            float s = (split ? kernels.dotHalves(k, base, query, headDim) : dotF16(k, base, query, headDim, regs)) * scale;
+            float score = (split ? kernels.dotHalves(k, base, query, headDim) : dotF16(k, base, query, headDim, regs)) * scale;
             float ms = 1.0f;
             float vs = 1.0f;
-            if (s > m) {
+            if (score > m) {
                 float old = m;
-                m = s;
+                m = score;
                 ms = Libm.expf(old - m);
                 for (int d = 0; d < valueDim; d++) a[d] = Float16.round(a[d] * ms);
             } else {
-                vs = Libm.expf(s - m);
+                vs = Libm.expf(score - m);
             }
             if (split) {
                 kernels.madHalves(v, base, vs, a, valueDim);
@@ -106,7 +141,8 @@ final class Attention {
             sum = Math.fma(sum, ms, vs);
         }
         if (split) for (int j = 0; j < valueDim; j++) acc[Kernels.splitIndex(j)] = a[j];
-        return new float[] {m, sum};
+        s.max = m;
+        s.sum = sum;
     }
 
     /**
@@ -114,10 +150,11 @@ final class Attention {
      * Transformer.floatCache): keys transposed, element i of position p at keys[keyBase + i *
      * cells + p], values as they are, position p's at values[p * valueStride + valueOff].
      */
-    void tiled(Kernels kernels, float[] q, int qOff, float[] keys, int keyBase, int cells, float[] values, int valueStride,
-               int valueOff, int headDim, int valueDim, int last, float scale, float[] out, int outOff) {
-        float[] acc = new float[valueDim];
-        float[] kq = new float[TILE];
+    void tiled(int worker, Kernels kernels, float[] q, int qOff, float[] keys, int keyBase, int cells, float[] values,
+               int valueStride, int valueOff, int headDim, int valueDim, int last, float scale, float[] out, int outOff) {
+        Scratch s = scratch[worker].head(headDim, valueDim);
+        float[] acc = s.acc;
+        float[] kq = s.kq;
         float m = Float.NEGATIVE_INFINITY;
         float sum = 0;
         for (int t0 = 0; t0 <= last; t0 += TILE) {
@@ -134,7 +171,7 @@ final class Attention {
                 sum *= ms;
             }
             m = mNew;
-            sum = (float) (sum + softmaxTile(kq, m));
+            sum = (float) (sum + softmaxTile(kq, m, s.reg));
             for (int j = 0; j < TILE && t0 + j <= last; j++) {
                 kernels.madFloats(values, (t0 + j) * valueStride + valueOff, kq[j], acc, valueDim);
             }
@@ -144,9 +181,8 @@ final class Attention {
     }
 
     /** ggml_vec_soft_max_f32: x = v_expf(x - max) in place; the sum of each register, in double. */
-    private double softmaxTile(float[] x, float max) {
+    private double softmaxTile(float[] x, float max, float[] reg) {
         double sum = 0;
-        float[] reg = new float[lanes];
         for (int i = 0; i < x.length; i += lanes) {
             for (int l = 0; l < lanes; l++) {
                 x[i + l] = Ops.expf(x[i + l] - max);

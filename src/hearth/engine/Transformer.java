@@ -26,7 +26,7 @@ final class Transformer {
         this.model = model;
         this.contextLength = contextLength;
         this.matmul = matmul;
-        this.attention = new Attention(matmul.lanes);
+        this.attention = new Attention(matmul.lanes, matmul.threads());
         this.keyCache = new short[model.layerCount][0];
         this.valueCache = new short[model.layerCount][0];
         this.scale = 1.0f / (float) Math.sqrt(model.headDim);
@@ -189,13 +189,13 @@ final class Transformer {
                 int h = i % m.heads;
                 int kh = h / group;
                 if (tiled) {
-                    attention.tiled(kernels, q[t], h * m.headDim, s.keys, kh * m.headDim * cells, cells, s.values, kvValueDim,
+                    attention.tiled(worker, kernels, q[t], h * m.headDim, s.keys, kh * m.headDim * cells, cells, s.values, kvValueDim,
                             kh * m.valueDim, m.headDim, m.valueDim, pos0 + t, scale, att[t], h * m.valueDim);
                 } else if (splitCells >= Attention.SPLIT_CELLS) {
-                    attention.split(kernels, q[t], h * m.headDim, kc, vc, kvDim, kh * m.headDim, m.headDim, m.valueDim,
+                    attention.split(worker, kernels, q[t], h * m.headDim, kc, vc, kvDim, kh * m.headDim, m.headDim, m.valueDim,
                             pos0 + t, splitCells, matmul.threads(), scale, att[t], h * m.valueDim);
                 } else {
-                    attention.oneChunk(kernels, q[t], h * m.headDim, kc, vc, kvDim, kh * m.headDim, m.headDim, m.valueDim,
+                    attention.oneChunk(worker, kernels, q[t], h * m.headDim, kc, vc, kvDim, kh * m.headDim, m.headDim, m.valueDim,
                             pos0 + t, scale, att[t], h * m.valueDim);
                 }
             }
