@@ -108,17 +108,38 @@ final class Model {
     /**
      * Reads the matrices into the heap (Tensor.hold), largest first, while the heap has room for
      * them and {@code reserve} bytes more (the KV cache, activations); with {@code group}, Q4_K
-     * and Q6_K ones in groups of eight rows for the vector kernels. Any left over stay mapped and
+     * and Q6_K ones in groups of eight rows for the vector kernels. They share as few arrays as
+     * hold them: the heap grows, and collects, once an array rather than once a matrix (a
+     * collection per matrix added seconds to loading a 1 GB model). Any left over stay mapped and
      * are copied a few rows at a time as they are multiplied: only slower, with the same results.
      */
     void hold(Path file, boolean group, long reserve) {
         List<Tensor> matrices = matrices();
         matrices.sort(Comparator.comparingLong(Tensor::bytes).reversed());
         Runtime runtime = Runtime.getRuntime();
+        long room = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory()) - reserve;
+        List<List<Tensor>> arrays = new ArrayList<>();      // first fit, largest first
+        List<Long> filled = new ArrayList<>();
+        for (Tensor t : matrices) {
+            if (!t.holdable() || t.heldBytes() > room) continue;
+            room -= t.heldBytes();
+            int a = 0;
+            while (a < arrays.size() && filled.get(a) + t.heldBytes() > Tensor.MAX_ARRAY) a++;
+            if (a == arrays.size()) {
+                arrays.add(new ArrayList<>());
+                filled.add(0L);
+            }
+            arrays.get(a).add(t);
+            filled.set(a, filled.get(a) + t.heldBytes());
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            for (Tensor t : matrices) {
-                long free = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
-                if (t.holdable() && t.bytes() + reserve < free) t.hold(channel, group && t.groupable());
+            for (int a = 0; a < arrays.size(); a++) {
+                byte[] all = new byte[(int) (long) filled.get(a)];
+                int at = 0;
+                for (Tensor t : arrays.get(a)) {
+                    t.hold(channel, group && t.groupable(), all, at);
+                    at += (int) t.heldBytes();
+                }
             }
         } catch (IOException e) {
             throw new EngineException("could not read model file " + file + ": " + e.getMessage());

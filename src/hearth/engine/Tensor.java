@@ -20,7 +20,8 @@ final class Tensor {
     final long fileOffset;                // where its bytes start in the model file; -1 when not from a file
     private ByteBuffer[] segments;        // the mapped rows; dropped once held, so the mapping can go
     private final int rowsPerSegment;
-    private byte[] held;                  // the rows read into memory (see hold), from Kernels.ROW_PAD on, or null
+    private byte[] held;                  // the array hold read the rows into (shared with other tensors), or null
+    private int heldBase;                 // where row 0 starts in it
     private boolean grouped;              // and laid out in groups of eight (Layout)
 
     Tensor(String name, GgmlType type, long[] dims, ByteBuffer[] segments, int rowsPerSegment) {
@@ -37,9 +38,16 @@ final class Tensor {
         this.fileOffset = fileOffset;
     }
 
-    /** Whether hold can read this tensor into an array: under 2 GiB, and from a file. */
+    /** Whether hold can read this tensor into an array: it fits one (see heldBytes), and comes from a file. */
     boolean holdable() {
-        return fileOffset >= 0 && bytes() < Integer.MAX_VALUE - 2 * Kernels.ROW_PAD - 64;
+        return fileOffset >= 0 && heldBytes() <= MAX_ARRAY;
+    }
+
+    static final int MAX_ARRAY = Integer.MAX_VALUE - 1024;   // the longest byte[] a JVM makes, with room to spare
+
+    /** The bytes hold takes of an array: the rows, and Kernels.ROW_PAD to spare at either end, the kernels' reach past a block. */
+    long heldBytes() {
+        return bytes() + 2 * Kernels.ROW_PAD;
     }
 
     /** Whether hold can lay it out in groups: Q4_K or Q6_K rows in eights. */
@@ -61,7 +69,7 @@ final class Tensor {
     }
 
     int heldAt(long row) {
-        return Kernels.ROW_PAD + (int) row * rowBytes;
+        return heldBase + (int) row * rowBytes;
     }
 
     /**
@@ -108,13 +116,12 @@ final class Tensor {
 
     /**
      * Reads this tensor from the file (not through its mapping, whose pages then stay out of
-     * memory) into an array, with Kernels.ROW_PAD bytes to spare at either end, the kernels' reach
-     * past a block. With {@code group} (see groupable) each eight rows lie side by side as Layout
-     * says: VectorKernels.dotGroups then meets eight rows with one load.
+     * memory) into {@code all} from {@code offset}, heldBytes() of it. With {@code group} (see
+     * groupable) each eight rows lie side by side as Layout says: VectorKernels.dotGroups then
+     * meets eight rows with one load.
      */
-    void hold(FileChannel file, boolean group) throws IOException {
-        int pad = Kernels.ROW_PAD;
-        byte[] all = new byte[(int) bytes() + 2 * pad];
+    void hold(FileChannel file, boolean group, byte[] all, int offset) throws IOException {
+        int pad = offset + Kernels.ROW_PAD;
         if (!group) {
             for (long done = 0; done < bytes(); ) {    // a MiB a read: the JDK copies each through a direct buffer that large
                 ByteBuffer slice = ByteBuffer.wrap(all, pad + (int) done, (int) Math.min(1 << 20, bytes() - done));
@@ -125,6 +132,7 @@ final class Tensor {
                 }
             }
             held = all;
+            heldBase = pad;
             segments = null;
             return;
         }
@@ -151,6 +159,7 @@ final class Tensor {
             }
         }
         held = all;
+        heldBase = pad;
         grouped = true;
         segments = null;
     }

@@ -110,7 +110,7 @@ class KernelsTest {
 
             assertTrue(w.groupable());
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                w.hold(channel, true);
+                w.hold(channel, true, new byte[(int) w.heldBytes() + 7], 7);   // at an offset, as in an array shared with others
             }
             byte[] row = new byte[rowBytes];
             for (int r = 0; r < rows; r++) {
