@@ -12,7 +12,7 @@ import java.util.function.IntConsumer;
 
 public final class Engine {
     private static final int PENALTY_LAST_N = 64;   // llama.cpp's default repeat_last_n
-    static final long HEAP_RESERVE = 64L << 20;     // heap kept free of weights beyond the KV cache: a batch's activations, the server
+    static final long HEAP_RESERVE = 64L << 20;     // heap kept free of weights beyond the cache and a batch's work: the server's own
     static final int UBATCH = 512;                  // llama.cpp's default n_ubatch: the most tokens one forward pass takes
     public static final int CACHE_STEP = Transformer.CACHE_STEP;   // the KV cache grows this many positions at a time
 
@@ -64,13 +64,14 @@ public final class Engine {
 
     /**
      * Reads the weights into the heap as far as it has room (Model.hold), so the kernels read them
-     * in place. Call it once the file's metadata is garbage: a full collection first leaves only
+     * in place; room is kept for the whole KV cache and a full batch's work, so a long prompt or
+     * conversation never meets a heap that the weights filled. Call it once the file's metadata is garbage: a full collection first leaves only
      * what lives on below them, so later collections find nothing to move them down over. The
      * weights move nowhere after that (nothing below them dies), so a full collection stays cheap.
      */
     void hold() {
         System.gc();
-        model.hold(file, groups, transformer.cacheBytes() + HEAP_RESERVE);
+        model.hold(file, groups, transformer.cacheBytes() + transformer.workingBytes(UBATCH) + HEAP_RESERVE);
         System.gc();                                // unmaps the file when every matrix is held: its metadata pages go too
     }
 

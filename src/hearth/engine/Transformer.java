@@ -39,6 +39,19 @@ final class Transformer {
         return cacheBytes(contextLength);
     }
 
+    /**
+     * Heap a forward pass of {@code tokens} may take beyond the cache, at the most: its Scratch
+     * (activations), as much again for the matrices' inputs (Input.Pool: a token's quants, and
+     * floats for the tiles), and the tiled attention's one layer of cache as floats.
+     */
+    long workingBytes(int tokens) {
+        Model m = model;
+        int ff = (int) m.layers[0].gate.rows();
+        long perToken = 4L * (4L * m.dim + (long) m.heads * m.headDim + m.kvDim() + (long) m.kvHeads * m.valueDim
+                + (long) m.heads * m.valueDim + 3L * ff);
+        return 2 * perToken * tokens + 2 * cacheBytes() / m.layerCount;
+    }
+
     /** Bytes the KV cache takes now. */
     long residentCacheBytes() {
         return cacheBytes(cachedPositions);

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +74,35 @@ class EngineParityTest {
         Engine held = Engine.load(file, 512);
         assertTrue(held.heldBytes() > 0.95 * java.nio.file.Files.size(file), "held " + held.heldBytes() + " bytes");
         assertArrayEquals(expected, held.generate(prompt, Engine.Sampling.greedy(), 8, t -> { }, () -> false).tokens());
+    }
+
+    @Test
+    void aHeapTooSmallForTheWeights_holdsWhatFits_andStillAnswersALongPrompt() throws Exception {
+        // A JVM whose heap holds the file only in part: the largest matrices that fit are held, the
+        // rest stay mapped, and room is kept for the cache and a full 512-token batch, so a prompt
+        // of two batches runs without running out of heap and answers as the fully held engine.
+        Path file = EngineLlamaServer.modelPath("bench-qwen2-q4_k_m");
+        int[] expected = Engine.load(file, 1024).generate(prompt(530, 9), Engine.Sampling.greedy(), 6, t -> { }, () -> false).tokens();
+        String classes = Path.of(Engine.class.getProtectionDomain().getCodeSource().getLocation().toURI()) + java.io.File.pathSeparator
+                + Path.of(EngineParityTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        var command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx400m"));
+        if (ModuleLayer.boot().findModule(Kernels.VECTOR_MODULE).isPresent()) command.addAll(List.of("--add-modules", Kernels.VECTOR_MODULE));
+        command.addAll(List.of("-cp", classes, EngineParityTest.class.getName(), file.toString()));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, child.waitFor(), out);
+        String[] lines = out.strip().split("\n");
+        long held = Long.parseLong(lines[lines.length - 2].trim());
+        assertTrue(held > 0 && held < 0.8 * java.nio.file.Files.size(file), "held " + held + " of " + java.nio.file.Files.size(file) + " bytes: " + out);
+        assertEquals(Arrays.toString(expected), lines[lines.length - 1].trim(), out);
+        System.err.println("EngineParityTest: in a 400 MB heap the engine held " + held + " of " + java.nio.file.Files.size(file) + " bytes");
+    }
+
+    /** The child of the test above: what the engine held, then its answer's tokens. */
+    public static void main(String[] args) {
+        Engine engine = Engine.load(Path.of(args[0]), 1024);
+        System.out.println(engine.heldBytes());
+        System.out.println(Arrays.toString(engine.generate(prompt(530, 9), Engine.Sampling.greedy(), 6, t -> { }, () -> false).tokens()));
     }
 
     @Test
