@@ -565,10 +565,6 @@ class Kernels {
         return (int) INT.get(b, i);
     }
 
-    static void putInt(byte[] b, int i, int v) {
-        INT.set(b, i, v);
-    }
-
     static float getFloat(byte[] b, int i) {
         return (float) FLOAT.get(b, i);
     }

@@ -28,7 +28,7 @@ public final class LocalChat {
         this.template = template;
     }
 
-    /** Maps the file and reads its tokenizer and template; chatTemplate (null: the model's own) names one of ChatTemplate.NAMES. */
+    /** Maps the file, reads its tokenizer and template, then its weights (Engine.hold); chatTemplate (null: the model's own) names one of ChatTemplate.NAMES. */
     public static LocalChat load(Path file, int maxContext, String chatTemplate) {
         if (!Files.isRegularFile(file)) throw new EngineException("model file " + file + " does not exist or is not a file; pass the path of a .gguf file");
         LocalChat chat = open(file, maxContext, chatTemplate);

@@ -8,7 +8,6 @@ package hearth.engine;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 
 final class Tensor {
@@ -139,7 +138,7 @@ final class Tensor {
         Layout layout = Layout.of(type);
         int groupBytes = GROUP * rowBytes;
         int block = type.blockBytes;
-        ByteBuffer in = ByteBuffer.allocate(groupBytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer in = ByteBuffer.allocate(groupBytes);
         for (int g = 0; g < rows() / GROUP; g++) {
             in.clear();
             long at = fileOffset + (long) g * groupBytes;
