@@ -65,9 +65,9 @@ public final class Engine {
     /**
      * Reads the weights into the heap as far as it has room (Model.hold), so the kernels read them
      * in place; room is kept for the whole KV cache and a full batch's work, so a long prompt or
-     * conversation never meets a heap that the weights filled. Call it once the file's metadata is garbage: a full collection first leaves only
-     * what lives on below them, so later collections find nothing to move them down over. The
-     * weights move nowhere after that (nothing below them dies), so a full collection stays cheap.
+     * conversation never meets a heap that the weights filled. Call it once the file's metadata is
+     * garbage: a full collection first leaves only what lives on below the weights, so later
+     * collections find nothing to move them down over and stay cheap.
      */
     void hold() {
         System.gc();

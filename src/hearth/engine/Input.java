@@ -87,20 +87,10 @@ final class Input {
         return new Input(kind, n, batch, Reader.ROWS).fill(x, offset);
     }
 
-    /** One token, quantised to Q8_K, for rows that Tensor.groupRows laid out (see quadPairs). */
-    static Input ofGroups(float[] x, int n) {
-        return new Input(Kind.Q8_K, n, null, Reader.GROUPS).fill(x, 0);
-    }
-
-    /** One of a batch of tokens, quantised to Q8_K, for Q4_K or Q6_K rows laid out in groups (Kernels.dotTiles). */
-    static Input ofTiles(float[] x, int n, GgmlType rows) {
-        return new Input(Kind.Q8_K, n, rows, Reader.TILES).fill(x, 0);
-    }
-
     /**
      * Inputs kept to be filled again: one per token and shape, so a forward pass makes each once,
      * not once per multiplication (garbage that lives through a batch's multiplication is promoted
-     * and costs full collections). Its methods do what Input's factories of the same name do.
+     * and costs full collections). {@link #of} does what Input.of does for token {@code token}.
      * Not thread-safe: one forward pass uses it at a time.
      */
     static final class Pool {
@@ -110,10 +100,12 @@ final class Input {
             return take(kind, n, batch, Reader.ROWS, token).fill(x, 0);
         }
 
+        /** One token, quantised to Q8_K, for rows that Tensor.hold laid out in groups (see quadPairs). */
         Input ofGroups(float[] x, int n, int token) {
             return take(Kind.Q8_K, n, null, Reader.GROUPS, token).fill(x, 0);
         }
 
+        /** One of a batch of tokens, quantised to Q8_K, for Q4_K or Q6_K rows laid out in groups (Kernels.dotTiles). */
         Input ofTiles(float[] x, int n, GgmlType rows, int token) {
             return take(Kind.Q8_K, n, rows, Reader.TILES, token).fill(x, 0);
         }

@@ -115,7 +115,7 @@ class Kernels {
         if (w.held() != null && !w.grouped()) {
             rows = w.held();
             base = w.heldAt(r);
-            if (w.type == GgmlType.Q8_0) touched = touch(rows, base, count * w.rowBytes);
+            if (readsAhead(w.type)) touched = touch(rows, base, count * w.rowBytes);
         } else {
             int bytes = count * w.rowBytes;
             if (copies.length < bytes + 2 * ROW_PAD) copies = new byte[bytes + 2 * ROW_PAD];
@@ -128,14 +128,18 @@ class Kernels {
     }
 
     /**
+     * Whether load reads a held load's bytes once (touch) before the kernel dots them: for a kernel
+     * so light that, meeting rows straight from memory, it waits on each cache line in turn. The
+     * scalar kernels never are.
+     */
+    boolean readsAhead(GgmlType type) {
+        return false;
+    }
+
+    /**
      * Reads a byte of every 64 in b[from, from + length), so the load's cache lines are on their
-     * way in together, each read independent of the others. The Q8_0 kernel is light enough that,
-     * meeting rows straight from memory, it waits on each line in turn: reading the load first,
-     * then dotting it from cache ran 1.8x faster on a matrix much larger than the caches (0.179 ->
-     * 0.095 ns per element on one thread, 0.091 -> 0.050 on two). The other kernels do enough
-     * work per byte to hide the waits themselves; for them (Q4_0, Q5_0, F16, grouped Q4_K and
-     * Q6_K) reading first measured the same or slower. Returns a sum of what it read, which the
-     * caller keeps (see touched) so the reads stay.
+     * way in together, each read independent of the others (see readsAhead). Returns a sum of
+     * what it read, which the caller keeps (see touched) so the reads stay.
      */
     static int touch(byte[] b, int from, int length) {
         int s = 0;
@@ -148,7 +152,7 @@ class Kernels {
         return LOAD_BYTES / w.rowBytes;
     }
 
-    /** Whether {@link #dotGroups} runs: VectorKernels' Q4_K and Q6_K kernels for tensors Tensor.groupRows laid out. */
+    /** Whether {@link #dotGroups} runs: VectorKernels' Q4_K and Q6_K kernels for tensors Tensor.hold laid out in groups. */
     boolean dotsGroups() {
         return false;
     }

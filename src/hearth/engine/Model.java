@@ -119,24 +119,18 @@ final class Model {
         Runtime runtime = Runtime.getRuntime();
         long room = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory()) - reserve;
         List<List<Tensor>> arrays = new ArrayList<>();      // first fit, largest first
-        List<Long> filled = new ArrayList<>();
         for (Tensor t : matrices) {
             if (!t.holdable() || t.heldBytes() > room) continue;
             room -= t.heldBytes();
-            int a = 0;
-            while (a < arrays.size() && filled.get(a) + t.heldBytes() > Tensor.MAX_ARRAY) a++;
-            if (a == arrays.size()) {
-                arrays.add(new ArrayList<>());
-                filled.add(0L);
-            }
-            arrays.get(a).add(t);
-            filled.set(a, filled.get(a) + t.heldBytes());
+            List<Tensor> fit = arrays.stream().filter(a -> heldBytes(a) + t.heldBytes() <= Tensor.MAX_ARRAY).findFirst().orElse(null);
+            if (fit == null) arrays.add(fit = new ArrayList<>());
+            fit.add(t);
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            for (int a = 0; a < arrays.size(); a++) {
-                byte[] all = new byte[(int) (long) filled.get(a)];
+            for (List<Tensor> array : arrays) {
+                byte[] all = new byte[(int) heldBytes(array)];
                 int at = 0;
-                for (Tensor t : arrays.get(a)) {
+                for (Tensor t : array) {
                     t.hold(channel, group && t.groupable(), all, at);
                     at += (int) t.heldBytes();
                 }
@@ -151,6 +145,11 @@ final class Model {
     /** The bytes of the matrices hold read into the heap. */
     long heldBytes() {
         return matrices().stream().filter(t -> t.held() != null).mapToLong(Tensor::bytes).sum();
+    }
+
+    /** The bytes these tensors take of an array that holds them all. */
+    private static long heldBytes(List<Tensor> tensors) {
+        return tensors.stream().mapToLong(Tensor::heldBytes).sum();
     }
 
     /** Every matrix once (the output one may be the token embedding). */

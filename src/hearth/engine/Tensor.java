@@ -72,7 +72,7 @@ final class Tensor {
     }
 
     /**
-     * How groupRows lays out a super-block of eight rows: first each row's {@code headBytes} from
+     * How hold lays out a grouped super-block of eight rows: first each row's {@code headBytes} from
      * {@code headAt} (Q6_K: d, 2 bytes; Q4_K: none), row after row; then, for each 4-byte word
      * of the block in {@code words}' order, the eight rows' copies of it side by side, so one
      * 32-byte load meets all eight rows. Q6_K's words follow its kernel: the scales, then for

@@ -103,7 +103,7 @@ class KernelsTest {
             if (fill >= 0) Arrays.fill(x, -1f);
             float[] bias = new float[rows];
             for (int r = 0; r < rows; r++) bias[r] = r % 3 - 1;
-            Input in = Input.ofGroups(x, COLUMNS);
+            Input in = new Input.Pool().ofGroups(x, COLUMNS, 0);
             float[][] expected = new float[1][rows];
             assertEquals(rows, scalar.load(w, 0, rows));
             scalar.dotRows(w, rows, new Input[] {in}, 0, expected, 0, bias);
