@@ -82,9 +82,9 @@ class Kernels {
                 if (Float.compare(a.dot(type, in, grouped), b.dot(type, in, grouped)) != 0) return false;
             }
             Input batch = Input.of(Input.kindFor(type), x, 0, n, type);
-            Input[] tokens = {batch, batch, batch};                          // a pair and an odd one
-            float[][] outA = new float[3][1];
-            float[][] outB = new float[3][1];
+            Input[] tokens = {batch, batch, batch, batch, batch};            // four and an odd one
+            float[][] outA = new float[tokens.length][1];
+            float[][] outB = new float[tokens.length][1];
             a.dotRows(w, 1, tokens, 0, outA, 0, null);
             b.dotRows(w, 1, tokens, 0, outB, 0, null);
             if (!Arrays.deepEquals(outA, outB)) return false;

@@ -62,6 +62,7 @@ final class VectorKernels extends Kernels {
     private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
 
     private final float[] lanes8 = new float[8];
+    private final float[] quad = new float[4];          // dotLanes4's four sums
     private final float[] splitSums = new float[8];
     private float[] rowLanes = new float[0];      // a decoded row, in Input.lanes' order
     private float[] rowScales = new float[0];     // and its block scales (Q4_K: d and dmin)
@@ -114,8 +115,8 @@ final class VectorKernels extends Kernels {
     /** dotRows for Q8_0, Q4_0 and Q5_0: dotQ8_0's sums, each block's int lanes made by float FMAs. */
     private void dotRowsLanes(Tensor w, int count, Input[] in, float[][] out, int r0, float[] bias) {
         GgmlType type = w.type;
-        // Every row of the load decoded first (about 100 KB of floats, in L2), then each token (one
-        // pair at a time) against them all: its inputs, up to 19 KB, are read once per load.
+        // Every row of the load decoded first (about 100 KB of floats, in L2), then each token (four
+        // at a time) against them all: its inputs, up to 19 KB, are read once per load.
         int n = in[0].length;
         int blocks = n / 32;
         if (rowLanes.length < count * n) rowLanes = new float[count * n];
@@ -126,15 +127,13 @@ final class VectorKernels extends Kernels {
             else decodeQ4(type, rows, off, n, i * n, i * blocks);
         }
         int t = 0;
-        for (; t + 1 < in.length; t += 2) {
+        for (; t + 3 < in.length; t += 4) {
             for (int i = 0; i < count; i++) {
-                int r = r0 + i;
-                dotLanes2(in[t], in[t + 1], n, i * n, i * blocks);
-                out[t][r] = bias == null ? pair[0] : pair[0] + bias[r];
-                out[t + 1][r] = bias == null ? pair[1] : pair[1] + bias[r];
+                dotLanes4(in, t, n, i * n, i * blocks);
+                for (int k = 0; k < 4; k++) out[t + k][r0 + i] = bias == null ? quad[k] : quad[k] + bias[r0 + i];
             }
         }
-        if (t < in.length) {
+        for (; t < in.length; t++) {
             for (int i = 0; i < count; i++) {
                 int r = r0 + i;
                 float v = dotLanes(in[t], n, i * n, i * blocks);
@@ -557,8 +556,7 @@ final class VectorKernels extends Kernels {
             sumi = sumi.sub(offset.lanewise(LSHL, 5));
             acc = ((FloatVector) sumi.convert(I2F, 0)).fma(FloatVector.broadcast(F8, x.scales[blk] * rowScales[scaleAt + blk]), acc);
         }
-        acc.intoArray(lanes8, 0);
-        return hsum8(lanes8);
+        return hsum8(acc);
     }
 
     /**
@@ -694,21 +692,24 @@ final class VectorKernels extends Kernels {
         for (int blk = 0; blk < n / 32; blk++) {
             int o = blk * 32;
             int q = at + o;
-            FloatVector s = FloatVector.fromArray(F8, w, q).mul(FloatVector.fromArray(F8, xl, o));
-            s = FloatVector.fromArray(F8, w, q + 8).fma(FloatVector.fromArray(F8, xl, o + 8), s);
-            s = FloatVector.fromArray(F8, w, q + 16).fma(FloatVector.fromArray(F8, xl, o + 16), s);
-            s = FloatVector.fromArray(F8, w, q + 24).fma(FloatVector.fromArray(F8, xl, o + 24), s);
+            FloatVector s = block(FloatVector.fromArray(F8, w, q), FloatVector.fromArray(F8, w, q + 8),
+                    FloatVector.fromArray(F8, w, q + 16), FloatVector.fromArray(F8, w, q + 24), xl, o);
             acc = s.fma(FloatVector.broadcast(F8, rowScales[scaleAt + blk] * x.scales[blk]), acc);
         }
-        acc.intoArray(lanes8, 0);
-        return hsum8(lanes8);
+        return hsum8(acc);
     }
 
-    /** dotLanes of two tokens, into pair: each weight vector loaded once for both. */
-    private void dotLanes2(Input x0, Input x1, int n, int at, int scaleAt) {
-        float[] w = rowLanes, xl0 = x0.lanes, xl1 = x1.lanes;
+    /**
+     * dotLanes of tokens t..t+3, into quad: each weight vector loaded once for all four. With two
+     * tokens a pass, streaming the decoded rows from L2 took longer than the FMAs on them.
+     */
+    private void dotLanes4(Input[] in, int t, int n, int at, int scaleAt) {
+        float[] w = rowLanes, xl0 = in[t].lanes, xl1 = in[t + 1].lanes, xl2 = in[t + 2].lanes, xl3 = in[t + 3].lanes;
+        float[] xs0 = in[t].scales, xs1 = in[t + 1].scales, xs2 = in[t + 2].scales, xs3 = in[t + 3].scales;
         FloatVector acc0 = FloatVector.zero(F8);
         FloatVector acc1 = FloatVector.zero(F8);
+        FloatVector acc2 = FloatVector.zero(F8);
+        FloatVector acc3 = FloatVector.zero(F8);
         for (int blk = 0; blk < n / 32; blk++) {
             int o = blk * 32;
             float d = rowScales[scaleAt + blk];
@@ -716,21 +717,29 @@ final class VectorKernels extends Kernels {
             FloatVector w1 = FloatVector.fromArray(F8, w, at + o + 8);
             FloatVector w2 = FloatVector.fromArray(F8, w, at + o + 16);
             FloatVector w3 = FloatVector.fromArray(F8, w, at + o + 24);
-            FloatVector s = w0.mul(FloatVector.fromArray(F8, xl0, o));
-            s = w1.fma(FloatVector.fromArray(F8, xl0, o + 8), s);
-            s = w2.fma(FloatVector.fromArray(F8, xl0, o + 16), s);
-            s = w3.fma(FloatVector.fromArray(F8, xl0, o + 24), s);
-            acc0 = s.fma(FloatVector.broadcast(F8, d * x0.scales[blk]), acc0);
-            FloatVector u = w0.mul(FloatVector.fromArray(F8, xl1, o));
-            u = w1.fma(FloatVector.fromArray(F8, xl1, o + 8), u);
-            u = w2.fma(FloatVector.fromArray(F8, xl1, o + 16), u);
-            u = w3.fma(FloatVector.fromArray(F8, xl1, o + 24), u);
-            acc1 = u.fma(FloatVector.broadcast(F8, d * x1.scales[blk]), acc1);
+            acc0 = block(w0, w1, w2, w3, xl0, o).fma(FloatVector.broadcast(F8, d * xs0[blk]), acc0);
+            acc1 = block(w0, w1, w2, w3, xl1, o).fma(FloatVector.broadcast(F8, d * xs1[blk]), acc1);
+            acc2 = block(w0, w1, w2, w3, xl2, o).fma(FloatVector.broadcast(F8, d * xs2[blk]), acc2);
+            acc3 = block(w0, w1, w2, w3, xl3, o).fma(FloatVector.broadcast(F8, d * xs3[blk]), acc3);
         }
-        acc0.intoArray(lanes8, 0);
-        pair[0] = hsum8(lanes8);
-        acc1.intoArray(lanes8, 0);
-        pair[1] = hsum8(lanes8);
+        quad[0] = hsum8(acc0);
+        quad[1] = hsum8(acc1);
+        quad[2] = hsum8(acc2);
+        quad[3] = hsum8(acc3);
+    }
+
+    /** hsum8 of v's lanes. */
+    private float hsum8(FloatVector v) {
+        v.intoArray(lanes8, 0);
+        return hsum8(lanes8);
+    }
+
+    /** One block's int lanes as dotLanes makes them: the decoded weights w0..w3 times x's lanes from o. */
+    private static FloatVector block(FloatVector w0, FloatVector w1, FloatVector w2, FloatVector w3, float[] x, int o) {
+        FloatVector s = w0.mul(FloatVector.fromArray(F8, x, o));
+        s = w1.fma(FloatVector.fromArray(F8, x, o + 8), s);
+        s = w2.fma(FloatVector.fromArray(F8, x, o + 16), s);
+        return w3.fma(FloatVector.fromArray(F8, x, o + 24), s);
     }
 
     /** dotQ8_0 of two rows at once: the same sums, each row with its own accumulators. */
@@ -754,10 +763,8 @@ final class VectorKernels extends Kernels {
             quads = pairs.lanewise(LSHL, 16).lanewise(ASHR, 16).add(pairs.lanewise(ASHR, 16));
             acc1 = ((FloatVector) quads.convert(I2F, 0)).fma(FloatVector.broadcast(F8, Float16.toFloat(getShort(b, p)) * xd), acc1);
         }
-        acc0.intoArray(lanes8, 0);
-        out[0] = hsum8(lanes8);
-        acc1.intoArray(lanes8, 0);
-        out[1] = hsum8(lanes8);
+        out[0] = hsum8(acc0);
+        out[1] = hsum8(acc1);
     }
 
     @Override
@@ -777,8 +784,7 @@ final class VectorKernels extends Kernels {
             float d = Float16.toFloat(getShort(b, p)) * x.scales[blk];
             acc = ((FloatVector) quads.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), acc);
         }
-        acc.intoArray(lanes8, 0);
-        return hsum8(lanes8);
+        return hsum8(acc);
     }
 
     @Override
@@ -819,8 +825,7 @@ final class VectorKernels extends Kernels {
             float d = Float16.toFloat(getShort(b, p)) * x.scales[blk];
             acc = ((FloatVector) quads.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), acc);
         }
-        acc.intoArray(lanes8, 0);
-        return hsum8(lanes8);
+        return hsum8(acc);
     }
 
     @Override

@@ -9,7 +9,7 @@
 // measured in a fresh JVM of its own so one model's JIT state never counts against the next,
 // started with the JVM flags that `install` registers for the engine (Launch.flags). Memory is
 // that of the real server a client runs: build/hearth.jar --model-file over stdio, its tokenizer
-// and MCP code included, read from /proc after it has answered one chat.
+// and MCP code included, read from /proc once it is idle after answering one chat.
 package hearth.bench;
 
 import hearth.config.Config;
@@ -39,6 +39,7 @@ public final class EngineBench {
     private static final int PROMPT_TOKENS = 128;
     private static final int GENERATED_TOKENS = 64;
     private static final int ROUNDS = 3;
+    private static final int SETTLED_SECONDS = 4;   // how long the server's RSS must hold still before it is read
     private static final int MISSING_NEED = 3;      // llama-server.sh: a required tool is missing
     private static final Path JAR = Path.of("build/hearth.jar");
     // about 128 tokens of text, the user turn of the chat the server answers before its memory is read
@@ -115,7 +116,7 @@ public final class EngineBench {
 
     /**
      * VmRSS, VmHWM, RssFile and RssAnon of build/hearth.jar serving file over stdio, as a client
-     * starts it, a few seconds after it answered one chat (the native heap is trimmed every two).
+     * starts it, once it is idle after answering one chat (see settle).
      * Its home is a temp folder, so no config or session of the user's is read or written.
      */
     private static Memory serverMemory(Path file) throws IOException, InterruptedException {
@@ -141,8 +142,8 @@ public final class EngineBench {
             }
             Matcher total = Pattern.compile("= (\\d+) total").matcher(Json.write(answer));
             if (!total.find()) throw new IllegalStateException("the chat's answer has no token count: " + Json.write(answer));
-            Thread.sleep(3000);
             String pid = String.valueOf(server.pid());
+            settle(pid);
             return new Memory(statusKiB(pid, "VmRSS") * 1024, statusKiB(pid, "VmHWM") * 1024,
                 statusKiB(pid, "RssFile") * 1024, statusKiB(pid, "RssAnon") * 1024, Integer.parseInt(total.group(1)));
         } finally {
@@ -151,6 +152,23 @@ public final class EngineBench {
             try (var files = Files.walk(home)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
+        }
+    }
+
+    /**
+     * Waits until the server's RSS has held still (within 1 MiB) for SETTLED_SECONDS, at most a
+     * minute: a compilation the chat started may still run after the answer, and its arenas (up to
+     * 14 MiB here) go back to the OS only at the next native heap trim, seconds after it ends.
+     */
+    private static void settle(String pid) throws IOException, InterruptedException {
+        long[] recent = new long[SETTLED_SECONDS + 1];
+        for (int second = 0; second < 60; second++) {
+            Thread.sleep(1000);
+            System.arraycopy(recent, 1, recent, 0, SETTLED_SECONDS);
+            recent[SETTLED_SECONDS] = statusKiB(pid, "VmRSS");
+            long min = Arrays.stream(recent).min().orElseThrow();
+            long max = Arrays.stream(recent).max().orElseThrow();
+            if (second >= SETTLED_SECONDS && max - min <= 1024) return;
         }
     }
 
