@@ -100,6 +100,26 @@ public final class Backend {
         detectedModel = null;
     }
 
+    /**
+     * With a model file, loads it in the background and runs it through a few tokens (see
+     * LocalChat.warmUp), so the client's first call answers as fast as later ones instead of
+     * waiting for the load and the JIT; a failure is left for that call to report. Servers are
+     * still found on first use.
+     */
+    public void prepare() {
+        String modelFile = config.get("model_file");
+        if (modelFile == null || modelFile.isBlank()) return;
+        var warm = new Thread(() -> {
+            try {
+                if (target().dialect() instanceof Embedded engine) engine.warmUp();
+            } catch (RuntimeException e) {
+                // the first call loads again and reports why it cannot
+            }
+        }, "hearth-warm-up");
+        warm.setDaemon(true);
+        warm.start();
+    }
+
     /** How to start each backend hearth knows, one per line. */
     public static String startHints() {
         var text = new StringBuilder();

@@ -13,7 +13,7 @@ import java.util.List;
 // that knows the engine exists. Sampling defaults are llama-server's; temperature 0 is greedy.
 final class Embedded implements Dialect {
     private final Path file;
-    private volatile LocalChat chat;   // mapped on first use, never while answering initialize
+    private volatile LocalChat chat;   // loaded by warmUp or on first use, never while answering initialize
 
     Embedded(Path file) {
         this.file = file;
@@ -79,6 +79,11 @@ final class Embedded implements Dialect {
     @Override
     public List<List<Double>> embed(OpenAiClient http, String model, List<String> input, Abort abort) {
         throw unsupported("embeddings");
+    }
+
+    /** Loads the file and runs it through a few tokens, so the first answer finds the kernels compiled. */
+    void warmUp() {
+        chat().warmUp();
     }
 
     private LocalChat chat() {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -15,6 +16,11 @@ import java.util.function.Consumer;
 public final class LocalChat {
     /** One answer; stopReason is "stop" (end of generation or a stop string), "length" or "cancelled". */
     public record Reply(String text, int promptTokens, int completionTokens, long promptMillis, long generationMillis, String stopReason) {}
+
+    private static final String WARM_UP_MESSAGE = "Write one sentence about a warm hearth in winter.";
+    private static final int WARM_UP_TOKENS = 16;
+
+    private final AtomicInteger chatsWaiting = new AtomicInteger();   // chats called and not yet answered, see warmUp
 
     private final Path file;
     private final Engine engine;
@@ -66,20 +72,36 @@ public final class LocalChat {
         var decoder = tokenizer.decoder();
         boolean[] stopped = {false};
         int[] shown = {0};   // chars of text already handed to onText; a possible stop-string prefix is held back
-        Engine.Result result = engine.generate(prompt, sampling, maxTokens, token -> {
-            if (tokenizer.isEog(token)) return;
-            text.append(decoder.next(token));
-            int cut = stopAt(text, stop);
-            if (cut >= 0) { text.setLength(cut); stopped[0] = true; }
-            int safe = stopped[0] ? text.length() : text.length() - heldBack(text, stop);
-            if (safe > shown[0]) { onText.accept(text.substring(shown[0], safe)); shown[0] = safe; }
-        }, () -> stopped[0] || cancelled.getAsBoolean());
+        chatsWaiting.incrementAndGet();
+        Engine.Result result;
+        try {
+            result = engine.generate(prompt, sampling, maxTokens, token -> {
+                if (tokenizer.isEog(token)) return;
+                text.append(decoder.next(token));
+                int cut = stopAt(text, stop);
+                if (cut >= 0) { text.setLength(cut); stopped[0] = true; }
+                int safe = stopped[0] ? text.length() : text.length() - heldBack(text, stop);
+                if (safe > shown[0]) { onText.accept(text.substring(shown[0], safe)); shown[0] = safe; }
+            }, () -> stopped[0] || cancelled.getAsBoolean());
+        } finally {
+            chatsWaiting.decrementAndGet();
+        }
         if (!stopped[0]) {
             text.append(decoder.finish());
             if (text.length() > shown[0]) onText.accept(text.substring(shown[0]));
         }
         String reason = stopped[0] ? "stop" : result.stopReason();
         return new Reply(text.toString(), result.promptTokens(), result.completionTokens(), result.promptMillis(), result.generationMillis(), reason);
+    }
+
+    /**
+     * A short greedy answer, thrown away: the JIT compiles the kernels of a prompt batch and of
+     * single tokens, so a real answer after it runs at full speed. A 1.5B model's first answer
+     * after spawn took 10 s, against 1.5 s for the next. It gives way to a chat that comes in.
+     */
+    public void warmUp() {
+        int[] prompt = tokenizer.encode(template.render(List.of(new ChatTemplate.Message("user", WARM_UP_MESSAGE)), true), true, true);
+        engine.generate(prompt, Engine.Sampling.greedy(), WARM_UP_TOKENS, token -> { }, () -> chatsWaiting.get() > 0);
     }
 
     private static int stopAt(StringBuilder text, List<String> stop) {

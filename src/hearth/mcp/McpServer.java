@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -28,6 +29,13 @@ public final class McpServer {
     private final List<Resource> resources;
     private final ExecutorService workers;
     private final Semaphore slots = new Semaphore(Config.MAX_INFLIGHT_REQUESTS);
+    private final AtomicBoolean readied = new AtomicBoolean();
+    private volatile Runnable onInitialized = () -> { };
+
+    /** Runs once, when the first client says it is initialized; it must not block (start a thread). */
+    public void onInitialized(Runnable hook) {
+        this.onInitialized = hook;
+    }
 
     public McpServer(List<Tool> tools, List<Prompt> prompts, List<Resource> resources) {
         for (Tool t : tools) {
@@ -282,9 +290,12 @@ public final class McpServer {
         return result;
     }
 
-    private static void notification(String method, Map<?, ?> params, Session session) {
+    private void notification(String method, Map<?, ?> params, Session session) {
         switch (method) {
-            case Rpc.INITIALIZED -> session.initialized = true;
+            case Rpc.INITIALIZED -> {
+                session.initialized = true;
+                if (!readied.getAndSet(true)) onInitialized.run();
+            }
             case Rpc.CANCELLED -> {
                 Call call = session.inflight.get(params.get("requestId"));
                 if (call != null) call.cancel();   // unknown or finished ids are ignored (basic/utilities/cancellation)

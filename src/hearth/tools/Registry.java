@@ -33,7 +33,9 @@ public final class Registry {
         resources.addAll(ModelTools.resources(config, backend));
         resources.addAll(SessionChat.resources(sessions));
         List<Prompt> prompts = Bundle.prompts();  // commands/*.md, the same text as the slash commands
-        return new McpServer(select(tools, config), prompts, resources);
+        var server = new McpServer(select(tools, config), prompts, resources);
+        server.onInitialized(backend::prepare);
+        return server;
     }
 
     /** Applies HEARTH_TOOLS and HEARTH_CHAT_TOOL_NAME; an unknown name in HEARTH_TOOLS cannot start. */

@@ -64,6 +64,19 @@ class LocalChatTest {
     }
 
     @Test
+    void warmUp_leavesTheNextAnswerAsItWouldBe() throws Exception {
+        var messages = List.<Map<String, Object>>of(Json.obj("role", "user", "content", "Name a warm colour."));
+        LocalChat cold = LocalChat.load(EngineLlamaServer.modelPath("tiny-llama3"), 0, null);
+        LocalChat.Reply expected = cold.chat(messages, Engine.Sampling.greedy(), 20, List.of(), s -> {}, () -> false);
+        LocalChat warmed = LocalChat.load(EngineLlamaServer.modelPath("tiny-llama3"), 0, null);
+        warmed.warmUp();
+        LocalChat.Reply after = warmed.chat(messages, Engine.Sampling.greedy(), 20, List.of(), s -> {}, () -> false);
+        assertEquals(expected.text(), after.text());
+        assertEquals(expected.promptTokens(), after.promptTokens(), "nothing of the warm-up stays in the prompt");
+        assertEquals(20, after.completionTokens());
+    }
+
+    @Test
     void load_missingFile_saysWhatToPass() {
         var e = assertThrows(EngineException.class, () -> LocalChat.load(Path.of("/nonexistent/model.gguf"), 0, null));
         assertTrue(e.getMessage().contains("pass the path of a .gguf file"), e.getMessage());

@@ -56,6 +56,23 @@ class McpServerTest {
     }
 
     @Test
+    void onInitialized_runsOnceWhenTheFirstClientIsInitialized() throws Exception {
+        int[] runs = {0};
+        server.onInitialized(() -> runs[0]++);
+        initialize("2025-11-25");
+        take();
+        assertEquals(0, runs[0], "not on the initialize request: the client has not said it is ready");
+        server.accept(Rpc.notification(Rpc.INITIALIZED, Json.obj()), session, out::add);
+        assertEquals(1, runs[0]);
+        var other = new Session();                     // a second client, as over HTTP
+        server.accept(req(1, "initialize", Json.obj("protocolVersion", "2025-11-25", "capabilities", Json.obj())), other, out::add);
+        take();
+        server.accept(Rpc.notification(Rpc.INITIALIZED, Json.obj()), other, out::add);
+        assertEquals(1, runs[0], "once per server");
+        assertNull(out.poll(), "a notification gets no answer");
+    }
+
+    @Test
     void request_beforeInitialize_saysHowToStart() throws Exception {
         server.accept(req(1, "tools/list", Json.obj()), session, out::add);
         var error = take();
