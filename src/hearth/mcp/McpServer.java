@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 // The MCP server without I/O: a transport hands it each parsed message with the connection's
@@ -29,13 +29,8 @@ public final class McpServer {
     private final List<Resource> resources;
     private final ExecutorService workers;
     private final Semaphore slots = new Semaphore(Config.MAX_INFLIGHT_REQUESTS);
-    private final AtomicBoolean readied = new AtomicBoolean();
+    private final AtomicBoolean readied = new AtomicBoolean();              // whether onInitialized has run
     private volatile Runnable onInitialized = () -> { };
-
-    /** Runs once, when the first client says it is initialized; it must not block (start a thread). */
-    public void onInitialized(Runnable hook) {
-        this.onInitialized = hook;
-    }
 
     public McpServer(List<Tool> tools, List<Prompt> prompts, List<Resource> resources) {
         for (Tool t : tools) {
@@ -48,6 +43,11 @@ public final class McpServer {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Runs once, when the first client says it is initialized; it must not block (start a thread). */
+    public void onInitialized(Runnable hook) {
+        this.onInitialized = hook;
     }
 
     public List<Tool> tools() {
