@@ -48,6 +48,8 @@ public final class Config {
                     "pause between two status polls of a download or a llama-server router load, seconds"),
             new Setting("model_file", "--model-file", List.of("HEARTH_MODEL_FILE"), null, null, false,
                     "a .gguf file hearth runs itself, with no server"),
+            new Setting("warm_up", "--warm-up", List.of("HEARTH_WARM_UP"), null, "on", false,
+                    "with a model file: load it and warm it up when a client connects (on), or at the first call (off)"),
             new Setting("home", "--home", List.of("HEARTH_HOME"), null, null, false,
                     "state, sessions and the installed jar (default ~/.hearth)"),
             new Setting("tools", "--tools", List.of("HEARTH_TOOLS"), null, "all", false,
@@ -156,6 +158,16 @@ public final class Config {
             // fall through to the message below
         }
         throw new IllegalArgumentException(key + " must be a positive number of seconds, got '" + v + "' from " + value(key).source());
+    }
+
+    /** An on/off setting: on, true, yes or 1; off, false, no or 0. */
+    public boolean on(String key) {
+        String v = get(key);
+        switch (v == null ? "" : v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true", "yes", "1": return true;
+            case "off", "false", "no", "0": return false;
+            default: throw new IllegalArgumentException(key + " must be on or off, got '" + v + "' from " + value(key).source());
+        }
     }
 
     public Path home() {

@@ -34,7 +34,7 @@ public final class Registry {
         resources.addAll(SessionChat.resources(sessions));
         List<Prompt> prompts = Bundle.prompts();  // commands/*.md, the same text as the slash commands
         var server = new McpServer(select(tools, config), prompts, resources);
-        server.onInitialized(backend::prepare);
+        if (config.on("warm_up")) server.onInitialized(backend::prepare);
         return server;
     }
 

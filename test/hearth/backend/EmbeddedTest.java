@@ -85,6 +85,16 @@ class EmbeddedTest {
                 e.getMessage());
     }
 
+    @Test
+    void warmUp_isOnOrOff_andAnythingElseStopsTheStart() throws Exception {
+        assertTrue(Config.load(Map.of(), Map.of(), home).on("warm_up"), "on by default");
+        assertFalse(Config.load(Map.of("warm_up", "off"), Map.of(), home).on("warm_up"));
+        assertFalse(Config.load(Map.of(), Map.of("HEARTH_WARM_UP", "No"), home).on("warm_up"));
+        var config = Config.load(Map.of(), Map.of("HEARTH_WARM_UP", "maybe"), home);
+        var e = assertThrows(IllegalArgumentException.class, () -> Registry.server(config));
+        assertTrue(e.getMessage().contains("warm_up must be on or off, got 'maybe' from env HEARTH_WARM_UP"), e.getMessage());
+    }
+
     private static String script(String... args) throws Exception {
         var command = new ArrayList<>(List.of("bash", Path.of(System.getProperty("hearth.shared", "../shared"), "backends/llama-server.sh").toString()));
         command.addAll(List.of(args));
