@@ -1,6 +1,7 @@
 package hearth.backend;
 
 import hearth.config.Config;
+import java.nio.file.Path;
 import java.util.List;
 
 // The backend as the tools see it: where it is, what kind it is and which model to use, all found
@@ -107,8 +108,7 @@ public final class Backend {
      * still found on first use.
      */
     public void prepare() {
-        String modelFile = config.get("model_file");
-        if (modelFile == null || modelFile.isBlank()) return;
+        if (modelFile() == null) return;
         var warm = new Thread(() -> {
             try {
                 if (target().dialect() instanceof Embedded engine) engine.warmUp();
@@ -118,6 +118,12 @@ public final class Backend {
         }, "hearth-warm-up");
         warm.setDaemon(true);
         warm.start();
+    }
+
+    /** The model file hearth runs itself, or null: then it talks to a server. */
+    private Path modelFile() {
+        String file = config.get("model_file");
+        return file == null || file.isBlank() ? null : Path.of(file);
     }
 
     /** How to start each backend hearth knows, one per line. */
@@ -134,9 +140,9 @@ public final class Backend {
         if (t != null) return t;
         synchronized (this) {
             if (target != null) return target;
-            String modelFile = config.get("model_file");
-            if (modelFile != null && !modelFile.isBlank()) {   // no server: hearth runs the file itself
-                target = new Target(null, new Embedded(java.nio.file.Path.of(modelFile)), false);
+            Path modelFile = modelFile();
+            if (modelFile != null) {                           // no server: hearth runs the file itself
+                target = new Target(null, new Embedded(modelFile), false);
                 return target;
             }
             var timeouts = OpenAiClient.Timeouts.of(config);

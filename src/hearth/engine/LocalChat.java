@@ -67,7 +67,7 @@ public final class LocalChat {
             if (!(m.get("content") instanceof String content)) throw new EngineException("message content must be text for the embedded engine");
             turns.add(new ChatTemplate.Message(String.valueOf(m.get("role")), content));
         }
-        int[] prompt = tokenizer.encode(template.render(turns, true), true, true);
+        int[] prompt = prompt(turns);
         var text = new StringBuilder();
         var decoder = tokenizer.decoder();
         boolean[] stopped = {false};
@@ -100,8 +100,12 @@ public final class LocalChat {
      * after spawn took 10 s, against 1.5 s for the next. It gives way to a chat that comes in.
      */
     public void warmUp() {
-        int[] prompt = tokenizer.encode(template.render(List.of(new ChatTemplate.Message("user", WARM_UP_MESSAGE)), true), true, true);
-        engine.generate(prompt, Engine.Sampling.greedy(), WARM_UP_TOKENS, token -> { }, () -> chatsWaiting.get() > 0);
+        engine.generate(prompt(List.of(new ChatTemplate.Message("user", WARM_UP_MESSAGE))), Engine.Sampling.greedy(), WARM_UP_TOKENS, token -> { }, () -> chatsWaiting.get() > 0);
+    }
+
+    /** The turns through the template, tokenized as llama-server tokenizes a chat prompt. */
+    private int[] prompt(List<ChatTemplate.Message> turns) {
+        return tokenizer.encode(template.render(turns, true), true, true);
     }
 
     private static int stopAt(StringBuilder text, List<String> stop) {

@@ -17,12 +17,7 @@ final class Matmul {
         for (int i = 0; i < threads; i++) kernels[i] = Kernels.create(lanes);
     }
 
-    /** out[t][r] = row r of w · x[t] (+ bias[r]), for every token t. */
-    void apply(Tensor w, float[][] x, float[][] out, float[] bias) {
-        apply(w, x, out, bias, new Input.Pool());
-    }
-
-    /** The same, with x converted into inputs kept in {@code inputs} (see Input.Pool). */
+    /** out[t][r] = row r of w · x[t] (+ bias[r]), for every token t; x is converted into inputs kept in {@code inputs} (Input.Pool). */
     void apply(Tensor w, float[][] x, float[][] out, float[] bias, Input.Pool inputs) {
         int n = w.columns();
         int rows = (int) w.rows();

@@ -158,7 +158,7 @@ class KernelsTest {
             assertEquals(rows, scalar.load(w, 0, rows));
             scalar.dotRows(w, rows, in, tokens - tokens % 4, expected, 0, bias);
             float[][] actual = new float[tokens][rows];
-            matmul.apply(w, xs, actual, bias);
+            matmul.apply(w, xs, actual, bias, new Input.Pool());
             for (int t = 0; t < tokens; t++) {
                 for (int r = 0; r < rows; r++) {
                     assertEquals(Float.floatToRawIntBits(expected[t][r]), Float.floatToRawIntBits(actual[t][r]), w.type + " " + what
