@@ -48,14 +48,15 @@ public final class Installer {
                     + "java -jar build/hearth.jar install, or pass --jar PATH");
         }
         if (!Files.isRegularFile(r.jar())) throw new InstallException("no jar at " + r.jar() + " (--jar must name hearth's jar)");
-        Path aot = Launch.aotSupported() ? hearthHome.resolve("hearth.aot") : null;
-        var launch = new Launch(Launch.currentJava(), Launch.flags(r.engine(), aot), installedJar);
+        Path cache = Launch.classCache(hearthHome);
+        var launch = new Launch(Launch.currentJava(), Launch.flags(r.engine(), cache), installedJar);
         String after = withEntry(client, file, before, r, launch);
 
         if (r.dryRun()) {
             out.println("Dry run: nothing is written. install would:");
             out.println("  copy " + r.jar() + " to " + installedJar);
-            if (aot != null) out.println("  create the AOT cache " + aot + " with one training run of the jar (JDK " + Runtime.version().feature() + ")");
+            out.println("  create the " + Launch.classCacheKind() + " " + cache + " with one training run of the jar (JDK " + Runtime.version().feature()
+                    + (r.engine() ? ", reading the model file once" : "") + ")");
             if (r.withCommands()) out.println("  copy " + Bundle.COMMANDS.size() + " slash commands to " + commandsDir(client, r));
             if (r.withScripts()) out.println("  copy " + Bundle.SCRIPTS.size() + " scripts to " + scriptsDir());
             out.println("  " + (before == null ? "create " : "write ") + file + ":");
@@ -68,16 +69,13 @@ public final class Installer {
             ConfigFile.write(installedJar, Files.readAllBytes(r.jar()), "rw-r--r--");
         }
         out.println("Copied " + r.jar() + " to " + installedJar);
-        if (aot != null) {
-            Files.deleteIfExists(aot);  // a cache from an older jar would be refused anyway
-            String failed = Launch.trainAot(launch.java(), Launch.flags(r.engine(), null), installedJar, aot, hearthHome);
-            if (failed != null) {
-                out.println("No AOT cache (" + failed + "); hearth starts without one");
-                launch = new Launch(launch.java(), Launch.flags(r.engine(), null), installedJar);
-                after = withEntry(client, file, before, r, launch);
-            } else {
-                out.println("Created the AOT cache " + aot + " for a faster start");
-            }
+        String failed = Launch.trainClassCache(launch.java(), Launch.flags(r.engine(), null), installedJar, cache, hearthHome, r.env(), r.engine());
+        if (failed != null) {
+            out.println("No " + Launch.classCacheKind() + " (" + failed + "); hearth starts without one");
+            launch = new Launch(launch.java(), Launch.flags(r.engine(), null), installedJar);
+            after = withEntry(client, file, before, r, launch);
+        } else {
+            out.println("Created the " + Launch.classCacheKind() + " " + cache + " for a faster start");
         }
         if (before != null && !before.equals(after)) out.println("Backed up " + file + " to " + ConfigFile.backup(file, hearthHome.resolve("backups"), client.id));
         if (!after.equals(before)) ConfigFile.write(file, after, r.env().containsKey("HEARTH_API_KEY"));

@@ -9,7 +9,8 @@
 // measured in a fresh JVM of its own so one model's JIT state never counts against the next,
 // started with the JVM flags that `install` registers for the engine (Launch.flags). Memory is
 // that of the real server a client runs: build/hearth.jar --model-file over stdio, its tokenizer
-// and MCP code included, read from /proc once it is idle after answering one chat.
+// and MCP code included, with the class cache install trains, read from /proc once it is idle
+// after answering one chat.
 package hearth.bench;
 
 import hearth.config.Config;
@@ -121,8 +122,11 @@ public final class EngineBench {
      */
     private static Memory serverMemory(Path file) throws IOException, InterruptedException {
         Path home = Files.createTempDirectory("hearth-bench");
+        Path cache = Launch.classCache(home);
+        String failed = Launch.trainClassCache(java(), Launch.flags(true, null), JAR, cache, home, Map.of("HEARTH_MODEL_FILE", file.toString()), true);
+        if (failed != null) throw new IllegalStateException("install's class cache could not be trained: " + failed);
         List<String> command = new ArrayList<>(List.of(java()));
-        command.addAll(Launch.flags(true, null));
+        command.addAll(Launch.flags(true, cache));
         command.addAll(List.of("-Duser.home=" + home, "-jar", JAR.toString(), "--model-file", file.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().keySet().removeIf(k -> k.startsWith("HEARTH_"));

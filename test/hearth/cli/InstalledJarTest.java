@@ -17,11 +17,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 // The built jar installs itself (java -Duser.home=<temp> -jar build/hearth.jar install), and the
-// command it registered really serves MCP: on JDK 25 with the AOT cache it trained (AOTMode=on
-// fails if the cache is unusable), and through real clients (../shared/checks/real-clients.sh).
+// command it registered really serves MCP: with the class cache it trained (on JDK 25 an AOT cache,
+// which AOTMode=on refuses to start without; before, a CDS archive, which -Xshare:on refuses to
+// start without, and the class-load log shows each class came from), and through real clients
+// (../shared/checks/real-clients.sh).
 class InstalledJarTest {
     private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
             + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}\n";
+    private static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n";
 
     @TempDir Path home;
 
@@ -35,9 +38,37 @@ class InstalledJarTest {
         assertTrue(command.contains("-XX:AOTCache=" + home.resolve(".hearth/hearth.aot")), command.toString());
         assertTrue(Files.size(home.resolve(".hearth/hearth.aot")) > 0);
         command.add(command.indexOf("-jar"), "-XX:AOTMode=on");  // refuse to start rather than silently skip a bad cache
-        Result served = exec(command, INITIALIZE);
+        Result served = exec(command, INITIALIZE, Map.of());
         assertEquals(0, served.status, served.output);
         assertTrue(served.output.contains("\"protocolVersion\":\"2025-06-18\""), served.output);
+    }
+
+    @Test
+    void jdkBefore25_engineInstall_dumpsACdsArchive_thatTheRegisteredCommandMapsEveryClassFrom() throws Exception {
+        if (Runtime.version().feature() >= 25) {
+            System.err.println("\n!!! InstalledJarTest: SKIPPED the CDS archive - the tests run on JDK " + Runtime.version().feature() + ", which trains an AOT cache instead !!!\n");
+            Assumptions.abort("JDK 25+ trains an AOT cache");
+        }
+        Path model = Path.of(llamaServerScript("model", "tiny-qwen2").strip());
+        Result install = exec(List.of(JarTest.java(), "-jar", "build/hearth.jar", "install", "--client", "cursor", "--model-file", model.toString()), "");
+        assertEquals(0, install.status, install.output);
+        assertTrue(install.output.contains("Created the CDS archive " + home.resolve(".hearth/hearth.jsa")), install.output);
+        List<String> command = registered(home.resolve(".cursor/mcp.json"));
+        assertTrue(command.contains("-XX:SharedArchiveFile=" + home.resolve(".hearth/hearth.jsa")), command.toString());
+        Path loaded = home.resolve("loaded.txt");
+        command.addAll(command.indexOf("-jar"), List.of("-Xshare:on", "-Xlog:class+load=info:file=" + loaded));
+        Result served = exec(command, INITIALIZE + INITIALIZED + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+                + "{\"name\":\"chat\",\"arguments\":{\"message\":\"Hi\",\"max_tokens\":3,\"temperature\":0}}}\n", Map.of("HEARTH_MODEL_FILE", model.toString()));
+        assertEquals(0, served.status, served.output);
+        assertTrue(served.output.contains("🏠 LOCAL"), served.output);
+        String log = Files.readString(loaded);
+        for (String name : List.of("hearth.mcp.McpServer", "hearth.engine.Transformer", "hearth.engine.VectorKernels", "jdk.incubator.vector.FloatVector")) {
+            assertTrue(log.contains(" " + name + " source: shared objects file"), name + " was not mapped from the archive:\n" + log);
+        }
+        for (String line : log.split("\n")) {  // classes the JVM generates as it runs (lambdas, method handles) are hidden: "Name/0x..."
+            boolean hidden = line.matches(".*\\] \\S+/0x\\p{XDigit}+ source: .*");
+            assertTrue(hidden || line.contains("source: shared objects file"), "loaded, not mapped from the archive: " + line);
+        }
     }
 
     @Tag("check")
@@ -56,6 +87,20 @@ class InstalledJarTest {
         }
         assertEquals(0, check.status, check.output);
         assertTrue(check.output.contains(" 0 failed"), check.output);
+    }
+
+    /** ../shared/backends/llama-server.sh's output; exit 3 (a need is missing) skips, loudly. */
+    private static String llamaServerScript(String... args) throws Exception {
+        var command = new ArrayList<>(List.of("bash", JarTest.shared().resolve("backends/llama-server.sh").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() == 3) {
+            System.err.println("\n!!! InstalledJarTest: SKIPPED - llama-server.sh exited 3 (a need is missing) !!!\n");
+            Assumptions.abort("llama-server.sh exited 3");
+        }
+        assertEquals(0, p.exitValue(), "llama-server.sh " + String.join(" ", args));
+        return out;
     }
 
     private static List<String> registered(Path config) throws Exception {
@@ -80,10 +125,15 @@ class InstalledJarTest {
     record Result(int status, String output) {}
 
     private Result exec(List<String> command, String stdin) throws Exception {
+        return exec(command, stdin, Map.of());
+    }
+
+    private Result exec(List<String> command, String stdin, Map<String, String> env) throws Exception {
         var builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("HEARTH_") || k.startsWith("CLAUDE_") || k.equals("CODEX_HOME"));
         builder.environment().put("HEARTH_HOME", home.resolve(".hearth").toString());
         builder.environment().put("HOME", home.toString());   // what hearth takes as the user's home; -Duser.home only as its fallback
+        builder.environment().putAll(env);
         Process p = builder.start();
         p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
