@@ -205,7 +205,7 @@ public final class Main {
                   java -jar hearth.jar serve --http [--port P]       MCP over Streamable HTTP at http://127.0.0.1:P/mcp
                   java -jar hearth.jar install [--client C] [...]    register hearth with an MCP client (copies the jar to ~/.hearth)
                   java -jar hearth.jar uninstall [--client C]        remove that registration, nothing else
-                  java -jar hearth.jar doctor                        config, backend, models, and which clients have hearth (exit 1 on a problem)
+                  java -jar hearth.jar doctor                        config, backend, models, which clients have hearth and whether it starts there (exit 1 on a problem)
                   java -jar hearth.jar --help | --version
 
                 Examples:

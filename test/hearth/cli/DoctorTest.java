@@ -3,13 +3,16 @@ package hearth.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.sun.net.httpserver.HttpServer;
+import hearth.json.Json;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -39,9 +42,23 @@ class DoctorTest {
         assertTrue(report.contains(url + ": reachable, Ollama 0.9.1, "), report);
         assertTrue(report.contains("models (2): qwen3:8b, llama3.2:3b"), report);
         String jar = home.resolve(".hearth/hearth.jar").toString();
-        assertTrue(report.contains("cursor (user)              " + home.resolve(".cursor/mcp.json") + ": hearth → " + jar + "\n"), report);
-        assertTrue(report.contains("codex (user)               " + home.resolve(".codex/config.toml") + ": hearth → " + jar + "\n"), report);
+        assertTrue(report.contains("cursor (user)              " + home.resolve(".cursor/mcp.json") + ": hearth → " + jar + ", starts with its class cache\n"), report);
+        assertTrue(report.contains("codex (user)               " + home.resolve(".codex/config.toml") + ": hearth → " + jar + ", starts with its class cache\n"), report);
         assertTrue(report.contains("gemini (user)              -"), report);
+
+        // the jar copied over since install: the JVM refuses the class cache, and doctor says what to do
+        Files.setLastModifiedTime(Path.of(jar), FileTime.fromMillis(Files.getLastModifiedTime(Path.of(jar)).toMillis() - 60_000));
+        assertEquals(0, run(Map.of("HEARTH_BASE_URL", url + "/v1/"), "doctor", "--project", home.resolve("p").toString()), out() + err());
+        assertTrue(out().contains(": hearth → " + jar + ", starts, but its JVM refuses the class cache (the JDK or the jar changed since install; run install again)\n"), out());
+
+        // a java that is gone (a JDK uninstalled since install): the command does not start, and doctor fails
+        Path cursor = home.resolve(".cursor/mcp.json");
+        var config = Json.parseObject(Files.readString(cursor));
+        @SuppressWarnings("unchecked") var entry = (Map<String, Object>) ((Map<?, ?>) config.get("mcpServers")).get("hearth");
+        entry.put("command", home.resolve("no-jdk/bin/java").toString());
+        Files.writeString(cursor, Json.write(config));
+        assertEquals(1, run(Map.of("HEARTH_BASE_URL", url + "/v1/"), "doctor", "--project", home.resolve("p").toString()));
+        assertTrue(out().contains(": hearth → " + jar + ", DOES NOT START: cannot run " + home.resolve("no-jdk/bin/java")), out());
     }
 
     @Test
