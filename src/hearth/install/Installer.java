@@ -123,7 +123,6 @@ public final class Installer {
         }
         JsonConfig json = parseJson(client, file, before, client.serversPath(r.scope(), r.project()));
         json.put(r.name(), entry(client, launch, r.env()));
-        if (json.hadComments) out.println("Note: " + file + " has comments or trailing commas, which the rewrite drops; the backup keeps them.");
         return json.render();
     }
 

@@ -211,12 +211,50 @@ class InstallTest {
     void vscodeJsonc_commentsAndTrailingCommas_areRead() throws Exception {
         Path home = tmp.resolve("home"), config = home.resolve(".config/Code/User/mcp.json");
         Files.createDirectories(config.getParent());
-        Files.writeString(config, "{\n  // my servers\n  \"servers\": {\"a\": {\"command\": \"x\",},},\n  \"inputs\": [],\n}\n");
+        String before = "{\n  // my servers\n  \"servers\": {\"a\": {\"command\": \"x\",},},\n  \"inputs\": [],\n}\n";
+        Files.writeString(config, before);
         assertEquals(0, run(home, Map.of(), "install", "--client", "vscode", "--jar", JAR.toString()), err());
-        assertTrue(out().contains("comments or trailing commas"), out());
-        var written = Json.parseObject(Files.readString(config));
-        assertEquals(List.of("a", "hearth"), List.copyOf(((Map<?, ?>) written.get("servers")).keySet()));
-        assertEquals(List.of(), written.get("inputs"));
+        String after = Files.readString(config);
+        assertTrue(after.startsWith("{\n  // my servers\n  \"servers\": {\"a\": {\"command\": \"x\",}, \"hearth\": {\"type\":\"stdio\""), after);
+        assertTrue(after.endsWith("}},},\n  \"inputs\": [],\n}\n"), "a member of a one-line object joins it on that line: " + after);
+        assertEquals(0, run(home, Map.of(), "uninstall", "--client", "vscode"), err());
+        assertEquals(before, Files.readString(config), "uninstall gives back the file as it was, byte for byte");
+    }
+
+    @Test
+    void jsoncFile_keepsEveryCommentAndLine_throughInstallReinstallAndUninstall() throws Exception {
+        Path home = tmp.resolve("home"), config = home.resolve(".gemini/settings.json");
+        Files.createDirectories(config.getParent());
+        String before = """
+                {
+                    // Gemini CLI settings
+                    "theme": "Default", /* the dark one hurts */
+                    "mcpServers": {
+                        // the search server
+                        "search": {
+                            "command": "npx",
+                            "args": ["-y", "search-mcp"], // pinned
+                        },
+                    },
+                    "checkpointing": {"enabled": true}
+                }
+                """;
+        Files.writeString(config, before);
+        assertEquals(0, run(home, Map.of(), "install", "--client", "gemini", "--jar", JAR.toString(), "--model", "m1"), err());
+        String installed = Files.readString(config);
+        int at = installed.indexOf("        \"hearth\": {\n            \"command\": ");
+        assertTrue(at > 0, "hearth's entry after search's, in the file's 4-space indent:\n" + installed);
+        assertEquals(before.substring(0, before.indexOf("        },\n    },")) + "        },\n", installed.substring(0, at),
+                "everything before hearth's entry is as it was, comments and trailing comma included");
+        assertTrue(installed.endsWith("\n        },\n    },\n    \"checkpointing\": {\"enabled\": true}\n}\n"), "a trailing comma too, as every member here has:\n" + installed);
+        assertTrue(installed.contains("\"HEARTH_MODEL\": \"m1\""), installed);
+
+        assertEquals(0, run(home, Map.of(), "install", "--client", "gemini", "--jar", JAR.toString(), "--model", "m2"), err());
+        String reinstalled = Files.readString(config);
+        assertEquals(installed.replace("\"HEARTH_MODEL\": \"m1\"", "\"HEARTH_MODEL\": \"m2\""), reinstalled, "the entry replaced where it stands");
+
+        assertEquals(0, run(home, Map.of(), "uninstall", "--client", "gemini"), err());
+        assertEquals(before, Files.readString(config), "uninstall gives back the file as it was, byte for byte");
     }
 
     @Test

@@ -73,6 +73,40 @@ class ConfigFormatsTest {
         assertEquals(Json.obj("a", Json.arr(1L, 2L), "s", "// not a comment"), new LinkedHashMap<>(Json.parseObject(out)));
     }
 
+    @Test
+    void json_entryEditedInPlace_inEveryShapeOfFile() {
+        var entry = Json.obj("command", "java");
+        var claude = List.of("projects", "/p", "mcpServers");
+        // {before, path, after install}; uninstall must give back `before`, byte for byte
+        String[][] cases = {
+            {"", "mcpServers", "{\n  \"mcpServers\": {\n    \"hearth\": {\n      \"command\": \"java\"\n    }\n  }\n}\n"},
+            {"{}", "mcpServers", "{\n  \"mcpServers\": {\n    \"hearth\": {\n      \"command\": \"java\"\n    }\n  }\n}"},
+            {"{\"mcpServers\": {}}", "mcpServers", "{\"mcpServers\": {\n  \"hearth\": {\n    \"command\": \"java\"\n  }\n}}"},
+            {"{\"mcpServers\": {\"a\": {}}}", "mcpServers", "{\"mcpServers\": {\"a\": {}, \"hearth\": {\"command\":\"java\"}}}"},
+            {"{\r\n\t\"x\": 1\r\n}\r\n", "mcpServers", "{\r\n\t\"x\": 1,\r\n\t\"mcpServers\": {\r\n\t\t\"hearth\": {\r\n\t\t\t\"command\": \"java\"\r\n\t\t}\r\n\t}\r\n}\r\n"},
+            {"{\n  \"projects\": {\n    \"/q\": {}\n  }\n}\n", "claude",
+             "{\n  \"projects\": {\n    \"/q\": {},\n    \"/p\": {\n      \"mcpServers\": {\n        \"hearth\": {\n          \"command\": \"java\"\n        }\n      }\n    }\n  }\n}\n"},
+            {"{\n  \"mcpServers\": {\n    \"a\": 1, // one\n    \"hearth\": 2 // old\n  }\n}", "mcpServers",
+             "{\n  \"mcpServers\": {\n    \"a\": 1, // one\n    \"hearth\": {\n      \"command\": \"java\"\n    } // old\n  }\n}"},
+        };
+        for (String[] c : cases) {
+            List<String> path = c[1].equals("claude") ? claude : List.of(c[1]);
+            var config = JsonConfig.parse(c[0], path, true);
+            config.put("hearth", entry);
+            assertEquals(c[2], config.render(), c[0]);
+            var again = JsonConfig.parse(c[2], path, true);
+            assertTrue(again.remove("hearth"));
+            String removed = again.isEmpty() ? "" : again.render();
+            // the file back as it was; one that held nothing else goes (uninstall deletes it)
+            boolean nothingElse = c[0].isEmpty() || c[0].equals("{}") || c[0].equals("{\"mcpServers\": {}}");
+            if (!c[0].contains("\"hearth\"")) assertEquals(nothingElse ? "" : c[0], removed, "uninstall of " + c[2]);
+        }
+        // a middle member goes with its comma and its line; the comment on the line after stays
+        var middle = JsonConfig.parse("{\"mcpServers\": {\n  \"hearth\": 1, // mine\n  // theirs\n  \"b\": 2\n}}", List.of("mcpServers"), true);
+        assertTrue(middle.remove("hearth"));
+        assertEquals("{\"mcpServers\": {\n  // theirs\n  \"b\": 2\n}}", middle.render());
+    }
+
     private static void assertPath(String expected, Client client, String scope, Map<String, String> env, String os) {
         assertEquals(Path.of(expected), client.configFile(scope, HOME, PROJECT, env, os));
     }
