@@ -23,6 +23,7 @@ public final class Backend {
     public Backend(Config config, List<Integer> ports) {
         this.config = config;
         this.ports = ports;
+        if (modelFile() != null) Embedded.check(config);   // a setting the engine cannot take stops the start, not the first call
     }
 
     public String baseUrl() {
@@ -142,7 +143,7 @@ public final class Backend {
             if (target != null) return target;
             Path modelFile = modelFile();
             if (modelFile != null) {                           // no server: hearth runs the file itself
-                target = new Target(null, new Embedded(modelFile), false);
+                target = new Target(null, new Embedded(modelFile, config), false);
                 return target;
             }
             var timeouts = OpenAiClient.Timeouts.of(config);

@@ -12,11 +12,27 @@ import java.util.List;
 // this process, so every tool works with no server at all. The only file outside src/hearth/engine
 // that knows the engine exists. Sampling defaults are llama-server's; temperature 0 is greedy.
 final class Embedded implements Dialect {
+    static final int MAX_CONTEXT = 1 << 20;
     private final Path file;
-    private volatile LocalChat chat;   // loaded by warmUp or on first use, never while answering initialize
+    private final int maxContext;          // 0: the file's own
+    private final String chatTemplate;     // null: the one the file names
+    private volatile LocalChat chat;       // loaded by warmUp or on first use, never while answering initialize
 
-    Embedded(Path file) {
+    /** The file and the engine's settings (context_length, chat_template), which `check` has accepted. */
+    Embedded(Path file, Config config) {
         this.file = file;
+        this.maxContext = config.count("context_length", MAX_CONTEXT);
+        this.chatTemplate = config.get("chat_template");
+    }
+
+    /** Throws IllegalArgumentException, naming the setting, its value and where it came from, for a value the engine cannot take: the server then does not start. */
+    static void check(Config config) {
+        config.count("context_length", MAX_CONTEXT);
+        String template = config.get("chat_template");
+        if (template != null && !LocalChat.CHAT_TEMPLATES.contains(template)) {
+            throw new IllegalArgumentException("chat_template must be one of " + String.join(", ", LocalChat.CHAT_TEMPLATES)
+                    + ", got '" + template + "' from " + config.value("chat_template").source());
+        }
     }
 
     public String kind() { return "embedded"; }
@@ -26,7 +42,8 @@ final class Embedded implements Dialect {
 
     @Override
     public String lifecycleHint() {
-        return "hearth's engine runs the one file it was given: restart hearth with --model-file <other.gguf> (HEARTH_MODEL_FILE)";
+        return "hearth's engine runs the one file it was given, with the context and template of its settings: restart hearth with "
+                + "--model-file <other.gguf> (HEARTH_MODEL_FILE), --context-length N (HEARTH_CONTEXT_LENGTH) or --chat-template NAME (HEARTH_CHAT_TEMPLATE)";
     }
 
     String location() {
@@ -92,7 +109,7 @@ final class Embedded implements Dialect {
         synchronized (this) {
             if (chat == null) {
                 try {
-                    chat = LocalChat.load(file, Config.ENGINE_MAX_CONTEXT, null);
+                    chat = LocalChat.load(file, maxContext, chatTemplate);
                 } catch (EngineException e) {
                     throw new BackendException(BackendException.Kind.UNREACHABLE, "cannot run model file " + file + ": " + e.getMessage());
                 }

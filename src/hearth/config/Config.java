@@ -50,6 +50,10 @@ public final class Config {
                     "a .gguf file hearth runs itself, with no server"),
             new Setting("warm_up", "--warm-up", List.of("HEARTH_WARM_UP"), null, "on", false,
                     "with a model file: load it and warm it up when a client connects (on), or at the first call (off)"),
+            new Setting("context_length", "--context-length", List.of("HEARTH_CONTEXT_LENGTH"), null, String.valueOf(Config.ENGINE_MAX_CONTEXT), false,
+                    "with a model file: the most tokens a conversation holds, capped by the file's own (0: the file's own); the KV cache grows up to it"),
+            new Setting("chat_template", "--chat-template", List.of("HEARTH_CHAT_TEMPLATE"), null, null, false,
+                    "with a model file: render chats with this template (chatml, llama3, mistral-v7, ...) instead of the one the file names"),
             new Setting("home", "--home", List.of("HEARTH_HOME"), null, null, false,
                     "state, sessions and the installed jar (default ~/.hearth)"),
             new Setting("tools", "--tools", List.of("HEARTH_TOOLS"), null, "all", false,
@@ -67,7 +71,7 @@ public final class Config {
     public static final int WORKER_THREADS = 16;                 // tool calls mostly wait on a backend, not a core
     public static final int SHUTDOWN_GRACE_SECONDS = 10;         // in-flight work allowed to finish on EOF/SIGTERM
     public static final int MAX_ERROR_BODY_CHARS = 1024;         // backend error bodies quoted in messages
-    public static final int ENGINE_MAX_CONTEXT = 8192;           // embedded engine context; its KV cache grows as a conversation fills it, and a full 32k one would take ~1 GB
+    public static final int ENGINE_MAX_CONTEXT = 8192;           // context_length's default; the engine's KV cache grows as a conversation fills it, and a full 32k one would take ~1 GB
     public static final int PAGE_SIZE = 50;                      // list results per page (tools, prompts, resources)
     public static final int MAX_FILE_BYTES = 256 * 1024;         // one `files` entry of chat; bigger files belong in a session, not a prompt
     public static final int MAX_FILES_TOTAL_BYTES = 1024 * 1024; // all `files` of one chat call together
@@ -158,6 +162,18 @@ public final class Config {
             // fall through to the message below
         }
         throw new IllegalArgumentException(key + " must be a positive number of seconds, got '" + v + "' from " + value(key).source());
+    }
+
+    /** A whole number from 0 to max. */
+    public int count(String key, int max) {
+        String v = get(key);
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 0 && n <= max) return n;
+        } catch (NumberFormatException | NullPointerException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException(key + " must be a whole number from 0 to " + max + ", got '" + v + "' from " + value(key).source());
     }
 
     /** An on/off setting: on, true, yes or 1; off, false, no or 0. */

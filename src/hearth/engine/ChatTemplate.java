@@ -35,7 +35,7 @@ final class ChatTemplate {
     static ChatTemplate detect(String templateText, String override) {
         if (override != null && !override.isEmpty()) {
             if (!NAMES.contains(override)) {
-                throw new EngineException("unknown chat template '" + override + "'; --chat-template takes one of: "
+                throw new EngineException("unknown chat template '" + override + "'; --chat-template (HEARTH_CHAT_TEMPLATE) takes one of: "
                         + String.join(", ", NAMES));
             }
             return new ChatTemplate(override, null);
@@ -45,7 +45,7 @@ final class ChatTemplate {
         if (!NAMES.contains(family)) {
             throw new EngineException("the model's chat template " + (family.equals("unknown") ? "is not one hearth renders"
                     : "looks like llama.cpp's '" + family + "', which hearth does not render")
-                    + "; pass --chat-template with one of: " + String.join(", ", NAMES));
+                    + "; pass --chat-template (HEARTH_CHAT_TEMPLATE) with one of: " + String.join(", ", NAMES));
         }
         String defaultSystem = null;
         if (family.equals("chatml")) {

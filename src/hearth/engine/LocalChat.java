@@ -27,6 +27,9 @@ public final class LocalChat {
     private final Tokenizer tokenizer;
     private final ChatTemplate template;
 
+    /** The names `load`'s chatTemplate takes, in llama.cpp's spelling (its --chat-template). */
+    public static final List<String> CHAT_TEMPLATES = ChatTemplate.NAMES;
+
     private LocalChat(Path file, Engine engine, Tokenizer tokenizer, ChatTemplate template) {
         this.file = file;
         this.engine = engine;

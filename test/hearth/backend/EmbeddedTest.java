@@ -95,6 +95,35 @@ class EmbeddedTest {
         assertTrue(e.getMessage().contains("warm_up must be on or off, got 'maybe' from env HEARTH_WARM_UP"), e.getMessage());
     }
 
+    @Test
+    void contextLength_andChatTemplate_reachTheEngine_andBadValuesStopTheStart() throws Exception {
+        String model = script("model", "tiny-qwen2").strip();
+        var messages = List.<Map<String, Object>>of(Json.obj("role", "user", "content", "Name three rivers."));
+        var request = new ChatRequest(null, messages, 0.0, 4L, null, null, null, null, null, false);
+
+        var defaults = new Backend(Config.load(Map.of("model_file", model), Map.of(), home), List.of());
+        long trained = defaults.models().get(0).contextLength();
+        assertTrue(trained > 256 && trained <= Config.ENGINE_MAX_CONTEXT, "the file's own context, at most the default cap: " + trained);
+        long chatmlPrompt = defaults.chat(request, false, Tokens.NONE, new Abort()).promptTokens();
+
+        var set = new Backend(Config.load(Map.of("model_file", model), Map.of("HEARTH_CONTEXT_LENGTH", "256", "HEARTH_CHAT_TEMPLATE", "llama3"), home), List.of());
+        assertEquals(256L, set.models().get(0).contextLength());
+        ChatReply llama3 = set.chat(request, false, Tokens.NONE, new Abort());
+        assertNotEquals(chatmlPrompt, llama3.promptTokens(), "the llama3 template renders the turn in other tokens than the file's ChatML");
+        assertEquals(trained, new Backend(Config.load(Map.of("model_file", model, "context_length", "0"), Map.of(), home), List.of())
+                .models().get(0).contextLength(), "0: the file's own");
+
+        for (var bad : List.of(Map.of("HEARTH_CONTEXT_LENGTH", "lots"), Map.of("HEARTH_CONTEXT_LENGTH", "-1"), Map.of("HEARTH_CHAT_TEMPLATE", "jinja"))) {
+            var config = Config.load(Map.of("model_file", model), bad, home);
+            var e = assertThrows(IllegalArgumentException.class, () -> Registry.server(config), bad.toString());
+            String expected = bad.containsKey("HEARTH_CHAT_TEMPLATE")
+                    ? "chat_template must be one of chatml, llama3, mistral-v1, " : "context_length must be a whole number from 0 to 1048576, got '";
+            assertTrue(e.getMessage().startsWith(expected) && e.getMessage().endsWith("' from env " + bad.keySet().iterator().next()), e.getMessage());
+        }
+        assertDoesNotThrow(() -> Registry.server(Config.load(Map.of(), Map.of("HEARTH_CHAT_TEMPLATE", "jinja"), home)).close(),
+                "without a model file the engine's settings are not read");
+    }
+
     private static String script(String... args) throws Exception {
         var command = new ArrayList<>(List.of("bash", Path.of(System.getProperty("hearth.shared", "../shared"), "backends/llama-server.sh").toString()));
         command.addAll(List.of(args));
