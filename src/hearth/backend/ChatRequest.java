@@ -6,10 +6,10 @@ import java.util.Map;
 // What a tool asks of a model, backend-neutral. Null means "not given": the dialect then sends
 // nothing for it, so the backend's own default applies. `reasoning` is off/low/medium/high/on or null.
 public record ChatRequest(String model, List<Map<String, Object>> messages, Double temperature, Long maxTokens,
-                          Double topP, Long topK, Long seed, List<String> stop, String reasoning, boolean json) {
+                          Double topP, Long topK, Double minP, Double repeatPenalty, Long seed, List<String> stop, String reasoning, boolean json) {
 
     public ChatRequest withModel(String newModel) {
-        return new ChatRequest(newModel, messages, temperature, maxTokens, topP, topK, seed, stop, reasoning, json);
+        return new ChatRequest(newModel, messages, temperature, maxTokens, topP, topK, minP, repeatPenalty, seed, stop, reasoning, json);
     }
 
     /** A rough token count of the prompt (4 characters a token, the usual English average). */

@@ -14,7 +14,7 @@ final class Completions {
 
     private Completions() {}
 
-    static Map<String, Object> body(ChatRequest r, boolean stream) {
+    static Map<String, Object> body(ChatRequest r, boolean stream, String repeatPenaltyKey) {
         var body = Json.obj();
         if (r.model() != null) body.put("model", r.model());
         body.put("messages", r.messages());
@@ -24,6 +24,8 @@ final class Completions {
         if (r.maxTokens() != null) body.put("max_tokens", r.maxTokens());
         if (r.topP() != null) body.put("top_p", r.topP());
         if (r.topK() != null) body.put("top_k", r.topK());
+        if (r.minP() != null) body.put("min_p", r.minP());
+        if (r.repeatPenalty() != null) body.put(repeatPenaltyKey, r.repeatPenalty());
         if (r.seed() != null) body.put("seed", r.seed());
         if (r.stop() != null && !r.stop().isEmpty()) body.put("stop", r.stop());
         if (r.json()) body.put("response_format", Json.obj("type", "json_object"));

@@ -50,9 +50,14 @@ interface Dialect {
     }
 
     default ChatReply chat(OpenAiClient http, ChatRequest request, boolean stream, Tokens tokens, Abort abort) {
-        Map<String, Object> body = Completions.body(request, stream);
+        Map<String, Object> body = Completions.body(request, stream, repeatPenaltyKey());
         if (request.reasoning() != null) thinking(body, request.reasoning());
         return Completions.send(http, this, body, stream, request.model(), tokens, abort);
+    }
+
+    /** The name this server reads the repeat penalty under: llama.cpp's (LM Studio's too); vLLM and MLX LM say repetition_penalty. */
+    default String repeatPenaltyKey() {
+        return "repeat_penalty";
     }
 
     /** Adds the thinking switch the caller asked for (never called otherwise: an unknown field makes some servers answer 400). */

@@ -74,11 +74,11 @@ final class Embedded implements Dialect {
 
     @Override
     public ChatReply chat(OpenAiClient http, ChatRequest request, boolean stream, Tokens tokens, Abort abort) {
-        var sampling = new Engine.Sampling(orDefault(request.temperature(), 0.8), orDefault(request.topP(), 0.95),
-                request.topK() == null ? 40 : request.topK().intValue(), 0.05, 1.0,
-                request.seed() == null ? System.nanoTime() : request.seed());
         var answer = new Answer(chat().modelName(), stream ? tokens : Tokens.NONE);
         try {
+            var sampling = new Engine.Sampling(orDefault(request.temperature(), 0.8), orDefault(request.topP(), 0.95),
+                    request.topK() == null ? 40 : request.topK().intValue(), orDefault(request.minP(), 0.05), orDefault(request.repeatPenalty(), 1.0),
+                    request.seed() == null ? System.nanoTime() : request.seed());
             LocalChat.Reply reply = chat().chat(request.messages(), sampling, request.maxTokens() == null ? 4096 : request.maxTokens().intValue(),
                     request.stop() == null ? List.of() : request.stop(), piece -> answer.add(piece, null), abort::aborted);
             if (reply.stopReason().equals("cancelled")) throw new BackendException(BackendException.Kind.CANCELLED, "the generation was cancelled");

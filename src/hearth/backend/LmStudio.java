@@ -50,7 +50,7 @@ final class LmStudio implements Dialect {
     @Override
     public ChatReply chat(OpenAiClient http, ChatRequest r, boolean stream, Tokens tokens, Abort abort) {
         List<Map<String, Object>> turns = r.messages().stream().filter(m -> !"system".equals(m.get("role"))).toList();
-        boolean native_ = turns.size() == 1 && "user".equals(turns.get(0).get("role")) && r.seed() == null
+        boolean native_ = turns.size() == 1 && "user".equals(turns.get(0).get("role")) && r.seed() == null && r.minP() == null && r.repeatPenalty() == null
                 && (r.stop() == null || r.stop().isEmpty()) && !r.json();
         if (!native_) return Dialect.super.chat(http, r, stream, tokens, abort);
         var body = Json.obj("model", r.model(), "input", turns.get(0).get("content"), "stream", stream, "store", false);

@@ -6,6 +6,7 @@ import java.util.Map;
 // Hugging Face cache; the first listed is used when no model is configured.
 final class Mlx implements Dialect {
     public String kind() { return "mlx"; }
+    public String repeatPenaltyKey() { return "repetition_penalty"; }   // mlx_lm.server's name
 
     public String label() { return "MLX LM"; }
 

@@ -62,6 +62,8 @@ final class Ollama implements Dialect {
         if (r.temperature() != null) options.put("temperature", r.temperature());
         if (r.topP() != null) options.put("top_p", r.topP());
         if (r.topK() != null) options.put("top_k", r.topK());
+        if (r.minP() != null) options.put("min_p", r.minP());
+        if (r.repeatPenalty() != null) options.put("repeat_penalty", r.repeatPenalty());
         if (r.seed() != null) options.put("seed", r.seed());
         if (r.maxTokens() != null) options.put("num_predict", r.maxTokens());
         if (r.stop() != null && !r.stop().isEmpty()) options.put("stop", r.stop());

@@ -8,6 +8,7 @@ import java.util.Map;
 // switched through chat_template_kwargs.enable_thinking.
 final class Vllm implements Dialect {
     public String kind() { return "vllm"; }
+    public String repeatPenaltyKey() { return "repetition_penalty"; }
 
     public String label() { return "vLLM"; }
 

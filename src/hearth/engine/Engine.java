@@ -26,9 +26,9 @@ public final class Engine {
     public record Sampling(double temperature, double topP, int topK, double minP, double repeatPenalty, long seed) {
         public Sampling {
             require(temperature >= 0 && temperature <= 2, "temperature must be in [0, 2], got " + temperature);
-            require(topP > 0 && topP <= 1, "top_p must be in (0, 1], got " + topP);
+            require(topP >= 0 && topP <= 1, "top_p must be in [0, 1], got " + topP);        // 0 keeps the likeliest token alone, as llama.cpp's min_keep 1 does
             require(topK >= 0, "top_k must be 0 (off) or more, got " + topK);
-            require(minP >= 0 && minP < 1, "min_p must be in [0, 1), got " + minP);
+            require(minP >= 0 && minP <= 1, "min_p must be in [0, 1], got " + minP);
             require(repeatPenalty > 0, "repeat_penalty must be positive, got " + repeatPenalty);
         }
 

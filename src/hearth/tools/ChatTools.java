@@ -48,6 +48,8 @@ final class ChatTools {
                            "max_tokens": {"type": "integer", "minimum": 1, "description": "longest answer in tokens (default 4096)"},
                            "top_p": {"type": "number", "minimum": 0, "maximum": 1},
                            "top_k": {"type": "integer", "minimum": 0},
+                           "min_p": {"type": "number", "minimum": 0, "maximum": 1, "description": "drop tokens less likely than this share of the likeliest one's"},
+                           "repeat_penalty": {"type": "number", "minimum": 0.01, "maximum": 5, "description": "above 1 makes tokens already used less likely (1: off)"},
                            "seed": {"type": "integer"},
                            "stop": {"type": ["string", "array"], "items": {"type": "string"}, "description": "stop sequence(s)"},
                            "reasoning": {"type": "string", "enum": ["off", "low", "medium", "high", "on"], "description": "thinking switch, sent only when given"},
@@ -103,7 +105,8 @@ final class ChatTools {
         var stop = args.strings("stop");
         return new ChatRequest(model(args, config), messages, args.number("temperature", 0, 2, null),
                 args.integer("max_tokens", 1, 1_000_000, DEFAULT_MAX_TOKENS), args.number("top_p", 0, 1, null),
-                args.integer("top_k", 0, 100_000, null), args.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE, null),
+                args.integer("top_k", 0, 100_000, null), args.number("min_p", 0, 1, null), args.number("repeat_penalty", 0.01, 5, null),
+                args.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE, null),
                 stop.isEmpty() ? null : stop, args.oneOf("reasoning", null, REASONING), args.bool("json", false));
     }
 
@@ -126,7 +129,7 @@ final class ChatTools {
             default -> "Say hello and introduce yourself in one sentence.";
         };
         var request = new ChatRequest(model(args, config), List.of(Json.obj("role", "user", "content", prompt)), 0.2, 512L,
-                null, null, null, null, null, false);
+                null, null, null, null, null, null, null, false);
         ChatReply r = run(backend, request, true, call);
         Boolean passed = test.equals("math") ? r.content().replace(",", "").replace(" ", "").contains(MATH_ANSWER) : null;
         var text = new StringBuilder("Test: ").append(test).append("\nPrompt: ").append(prompt.lines().findFirst().orElse(""))

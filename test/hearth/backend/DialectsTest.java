@@ -192,7 +192,7 @@ class DialectsTest {
         fake.json("POST /v1/chat/completions", 200, "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"4\"},\"finish_reason\":\"stop\"}],"
                 + "\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":1,\"total_tokens\":21}}");
         var request = new ChatRequest("qwen/qwen3-4b-2507", List.of(Map.of("role", "user", "content", "2+2?"), Map.of("role", "assistant", "content", "4"),
-                Map.of("role", "user", "content", "again?")), null, null, null, null, null, null, null, false);
+                Map.of("role", "user", "content", "again?")), null, null, null, null, null, null, null, null, null, false);
         assertEquals("4", backend().chat(request, false, Tokens.NONE, new Abort()).content());
     }
 
@@ -222,6 +222,46 @@ class DialectsTest {
         assertEquals("hmm", r.reasoning());
         assertEquals(80.0, r.speed());
         assertEquals(0.0125, r.ttftSeconds(), 1e-9);
+    }
+
+    @Test
+    void samplingArguments_sentUnderEachBackendsOwnNames_andOnlyWhenGiven() throws Exception {
+        llamacpp();
+        fake.json("POST /v1/chat/completions", 200, "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},"
+                + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}");
+        var b = backend();
+        b.chat(Fakes.sampled("hi"), false, Tokens.NONE, new Abort());
+        var sent = fake.last("/v1/chat/completions").json();   // llama-server's names (tools/server/README.md)
+        assertEquals(List.of(20L, 0.1, 1.15), List.of(sent.get("top_k"), sent.get("min_p"), sent.get("repeat_penalty")));
+        b.chat(Fakes.ask("hi"), false, Tokens.NONE, new Abort());
+        sent = fake.last("/v1/chat/completions").json();
+        for (String key : List.of("top_k", "min_p", "repeat_penalty", "repetition_penalty")) assertFalse(sent.containsKey(key), key + " sent unasked: " + sent);
+
+        var vllm = Fakes.backend(home, fake.url(), "backend", "vllm");   // vLLM's sampling params call it repetition_penalty
+        vllm.chat(Fakes.sampled("hi"), false, Tokens.NONE, new Abort());
+        sent = fake.last("/v1/chat/completions").json();
+        assertEquals(List.of(0.1, 1.15), List.of(sent.get("min_p"), sent.get("repetition_penalty")));
+        assertFalse(sent.containsKey("repeat_penalty"));
+    }
+
+    @Test
+    void samplingArguments_ollamaOptions_andLmStudioLeavesItsNativeApiForThem() throws Exception {
+        ollama();
+        fake.json("POST /api/chat", 200, "{\"model\":\"qwen2.5-coder:7b\",\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},\"done\":true,"
+                + "\"done_reason\":\"stop\",\"prompt_eval_count\":3,\"eval_count\":1}");
+        backend().chat(Fakes.sampled("hi"), false, Tokens.NONE, new Abort());
+        var options = (Map<?, ?>) fake.last("/api/chat").json().get("options");
+        assertEquals(List.of(20L, 0.1, 1.15), List.of(options.get("top_k"), options.get("min_p"), options.get("repeat_penalty")));
+
+        fake.close();
+        fake = new FakeBackend();
+        lmstudio();
+        fake.json("POST /v1/chat/completions", 200, "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},"
+                + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}");
+        backend().chat(Fakes.sampled("hi"), false, Tokens.NONE, new Abort());
+        var sent = fake.last("/v1/chat/completions").json();   // the native /api/v1/chat has no repeat penalty; the OpenAI-compatible one does
+        assertEquals(List.of(0.1, 1.15), List.of(sent.get("min_p"), sent.get("repeat_penalty")));
+        assertTrue(fake.requests.stream().noneMatch(r -> r.path().equals("/api/v1/chat")), "not the native API");
     }
 
     @Test

@@ -36,7 +36,7 @@ class EmbeddedTest {
         assertTrue(backend.baseUrl().startsWith("file:"), backend.baseUrl());
         var messages = List.<Map<String, Object>>of(Json.obj("role", "user", "content", "Name three rivers."));
         var streamed = new StringBuilder();
-        ChatReply mine = backend.chat(new ChatRequest(null, messages, 0.0, 30L, null, null, null, null, null, false), true,
+        ChatReply mine = backend.chat(new ChatRequest(null, messages, 0.0, 30L, null, null, null, null, null, null, null, false), true,
                 (content, reasoning) -> streamed.append(content), new Abort());
         assertEquals(30L, mine.completionTokens());
 
@@ -99,7 +99,7 @@ class EmbeddedTest {
     void contextLength_andChatTemplate_reachTheEngine_andBadValuesStopTheStart() throws Exception {
         String model = script("model", "tiny-qwen2").strip();
         var messages = List.<Map<String, Object>>of(Json.obj("role", "user", "content", "Name three rivers."));
-        var request = new ChatRequest(null, messages, 0.0, 4L, null, null, null, null, null, false);
+        var request = new ChatRequest(null, messages, 0.0, 4L, null, null, null, null, null, null, null, false);
 
         var defaults = new Backend(Config.load(Map.of("model_file", model), Map.of(), home), List.of());
         long trained = defaults.models().get(0).contextLength();

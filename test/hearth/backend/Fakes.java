@@ -28,10 +28,15 @@ final class Fakes {
     }
 
     static ChatRequest ask(String text) {
-        return new ChatRequest(null, List.of(Map.of("role", "user", "content", text)), null, null, null, null, null, null, null, false);
+        return new ChatRequest(null, List.of(Map.of("role", "user", "content", text)), null, null, null, null, null, null, null, null, null, false);
+    }
+
+    /** A request with the sampling arguments each backend names its own way: top_k 20, min_p 0.1, repeat_penalty 1.15. */
+    static ChatRequest sampled(String text) {
+        return new ChatRequest(null, List.of(Map.of("role", "user", "content", text)), null, null, null, 20L, 0.1, 1.15, null, null, null, false);
     }
 
     static ChatRequest ask(String text, String reasoning) {
-        return new ChatRequest(null, List.of(Map.of("role", "user", "content", text)), 0.5, 64L, null, null, null, null, reasoning, false);
+        return new ChatRequest(null, List.of(Map.of("role", "user", "content", text)), 0.5, 64L, null, null, null, null, null, null, reasoning, false);
     }
 }

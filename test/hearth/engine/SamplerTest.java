@@ -3,6 +3,7 @@
 package hearth.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -27,6 +28,28 @@ class SamplerTest {
             for (int keep : new int[] {1, 40, 999, logits.length}) {
                 assertArrayEquals(Arrays.copyOf(expected, keep), Sampler.best(logits, keep), "round " + round + ", top " + keep);
             }
+        }
+    }
+
+    @Test
+    void repeatPenalty_dividesPositiveLogitsAndMultipliesNegativeOnes_ofRecentTokensOnly_evenWhenGreedy() {
+        float[] logits = {2.0f, 1.9f, -1.0f, 1.0f};
+        var greedy = new Engine.Sampling(0, 1, 0, 0, 1.5, 1);
+        assertEquals(0, new Sampler(Engine.Sampling.greedy()).next(logits.clone(), new int[] {0}, 1));
+        float[] penalised = logits.clone();
+        assertEquals(1, new Sampler(greedy).next(penalised, new int[] {0, 2, 2}, 3), "2.0 / 1.5 falls below 1.9");
+        assertArrayEquals(new float[] {2.0f / 1.5f, 1.9f, -1.5f, 1.0f}, penalised, "once per token, however often it recurs");
+        assertEquals(0, new Sampler(greedy).next(logits.clone(), new int[] {1, 0}, 1), "only recent's first recentCount tokens count");
+    }
+
+    @Test
+    void minP_andTopPZero_leaveTheLikeliestTokensOnly() {
+        float[] logits = {0f, 5f, 4.9f, 1f};
+        for (int seed = 0; seed < 50; seed++) {
+            int minP = new Sampler(new Engine.Sampling(1, 1, 0, 0.5, 1, seed)).next(logits.clone(), new int[0], 0);
+            assertTrue(minP == 1 || minP == 2, "min_p 0.5 keeps tokens at least half as likely as the likeliest: drew " + minP);
+            assertEquals(1, new Sampler(new Engine.Sampling(1, 0, 0, 0, 1, seed)).next(logits.clone(), new int[0], 0), "top_p 0");
+            assertEquals(1, new Sampler(new Engine.Sampling(1, 1, 0, 1, 1, seed)).next(logits.clone(), new int[0], 0), "min_p 1");
         }
     }
 

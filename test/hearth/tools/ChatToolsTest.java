@@ -1,6 +1,7 @@
 package hearth.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +67,18 @@ class ChatToolsTest {
         assertEquals("Hi there", s.get("text"));
         assertEquals("llamacpp", s.get("backend"));
         assertEquals(0.3, fake.last("/v1/chat/completions").json().get("temperature"));
+    }
+
+    @Test
+    void chat_samplingArguments_reachTheBackend() throws Exception {
+        var c = client();
+        c.call(1, "chat", Json.obj("message", "hello", "top_p", 0.9, "top_k", 20L, "min_p", 0.1, "repeat_penalty", 1.15, "seed", 7L), null);
+        assertFalse(Boolean.TRUE.equals(result(c.next()).get("isError")));
+        var sent = fake.last("/v1/chat/completions").json();
+        assertEquals(List.of(0.9, 20L, 0.1, 1.15, 7L), List.of(sent.get("top_p"), sent.get("top_k"), sent.get("min_p"), sent.get("repeat_penalty"), sent.get("seed")));
+        c.call(2, "chat", Json.obj("message", "x", "repeat_penalty", 0), null);
+        String error = text(result(c.next()));
+        assertTrue(error.contains("argument 'repeat_penalty' must be a number in [0.01, 5.0], got 0"), error);
     }
 
     @Test
