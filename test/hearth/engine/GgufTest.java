@@ -4,6 +4,7 @@ package hearth.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -65,6 +66,21 @@ class GgufTest {
         assertEquals(2, mat.rows());
         assertEquals(6, mat.offset(1));
         assertEquals(65504f, Float16.toFloat(mat.buffer(1).getShort(mat.offset(1))));
+    }
+
+    @Test
+    void open_fileOver2GiB_mapsTensorsAcrossAndPastTheFirst2GiB() throws IOException {
+        // 540,000 rows of 4 KiB: 2.2 GB of zeros (a hole in a sparse file), then a small tensor past 2 GiB
+        Path file = new GgufWriter().put("general.architecture", "llama").zeros("big", GgmlType.F32, 1024, 540_000)
+                .f32("tail", new float[] {1, 2, 3, 4}, 4).write(dir.resolve("big.gguf"));
+        assertTrue(Files.size(file) > 1L << 31, "the file is over 2 GiB: " + Files.size(file));
+        Gguf g = Gguf.open(file);
+        assertEquals("[1.0, 2.0, 3.0, 4.0]", Arrays.toString(g.requireTensor("tail").toFloats()));
+        Tensor big = g.requireTensor("big");
+        assertEquals(540_000, big.rows());
+        int last = 539_999;   // a row in the tensor's second buffer: one buffer holds at most 2 GiB
+        assertNotSame(big.buffer(0), big.buffer(last));
+        assertEquals(0f, big.buffer(last).getFloat(big.offset(last) + 4 * 1023));
     }
 
     @Test

@@ -6,9 +6,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +36,11 @@ final class GgufWriter {
         return this;
     }
 
+    /** A tensor of zeros that write() never writes: the file is sparse, so a test can place data past 2 GiB on neither disk nor heap. */
+    GgufWriter zeros(String name, GgmlType type, long... dims) {
+        return tensor(name, type, dims, null);
+    }
+
     GgufWriter f32(String name, float[] values, long... dims) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) b.putFloat(v);
@@ -48,6 +54,43 @@ final class GgufWriter {
     }
 
     byte[] bytes() {
+        Out out = header();
+        for (Object[] t : tensors) {
+            if (t[3] == null) throw new IllegalStateException("a zeros() tensor is written only by write(), as a sparse file");
+            out.raw((byte[]) t[3]);
+            out.pad();
+        }
+        return out.bytes.toByteArray();
+    }
+
+    Path write(Path file) throws IOException {
+        byte[] header = header().bytes.toByteArray();
+        try (var channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(header));
+            long at = header.length;
+            for (Object[] t : tensors) {
+                if (t[3] != null) channel.write(ByteBuffer.wrap((byte[]) t[3]), at);
+                at += padded(length(t));
+            }
+            if (channel.size() < at) channel.write(ByteBuffer.allocate(1), at - 1);   // the length, with a hole where zeros() were
+        }
+        return file;
+    }
+
+    private static long length(Object[] t) {
+        if (t[3] != null) return ((byte[]) t[3]).length;
+        long[] dims = (long[]) t[2];
+        long rows = 1;
+        for (int d = 1; d < dims.length; d++) rows *= dims[d];
+        return ((GgmlType) t[1]).bytes(dims[0]) * rows;
+    }
+
+    private static long padded(long n) {
+        return (n + 31) / 32 * 32;
+    }
+
+    // magic, version, metadata and the tensor index, padded to where the data begins
+    private Out header() {
         Out out = new Out();
         out.i32(0x46554747);
         out.i32(version);
@@ -59,7 +102,6 @@ final class GgufWriter {
             value(out, e.getValue());
         }
         long offset = 0;
-        List<Long> offsets = new ArrayList<>();
         for (Object[] t : tensors) {
             long[] dims = (long[]) t[2];
             out.string((String) t[0]);
@@ -67,20 +109,10 @@ final class GgufWriter {
             for (long d : dims) out.i64(d);
             out.i32(((GgmlType) t[1]).id);
             out.i64(offset);
-            offsets.add(offset);
-            offset += (((byte[]) t[3]).length + 31) / 32 * 32;
+            offset += padded(length(t));
         }
         out.pad();
-        for (Object[] t : tensors) {
-            out.raw((byte[]) t[3]);
-            out.pad();
-        }
-        return out.bytes.toByteArray();
-    }
-
-    Path write(Path file) throws IOException {
-        Files.write(file, bytes());
-        return file;
+        return out;
     }
 
     private static int typeOf(Object v) {
