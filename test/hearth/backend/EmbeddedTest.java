@@ -49,6 +49,18 @@ class EmbeddedTest {
                             .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.ofString());
             var choice = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(response.body())).get("choices")).get(0);
             assertEquals(((String) ((Map<?, ?>) choice.get("message")).get("content")).strip(), mine.content());
+
+            // the repeat penalty, over an answer long enough that it changes which tokens win, as llama-server applies it
+            var repeats = List.<Map<String, Object>>of(Json.obj("role", "user", "content", "the the the the the the the the"));
+            var plain = backend.chat(new ChatRequest(null, repeats, 0.0, 300L, null, null, null, null, null, null, null, false), false, Tokens.NONE, new Abort());
+            var penalised = backend.chat(new ChatRequest(null, repeats, 0.0, 300L, null, null, null, 5.0, null, null, null, false), false, Tokens.NONE, new Abort());
+            assertNotEquals(plain.content(), penalised.content(), "a penalty of 5 changes this answer");
+            var server = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build().send(
+                    HttpRequest.newBuilder(URI.create(url + "/v1/chat/completions")).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(Json.write(Json.obj("messages", repeats, "temperature", 0.0, "max_tokens", 300L,
+                                    "repeat_penalty", 5.0)))).build(), HttpResponse.BodyHandlers.ofString());
+            var serverChoice = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(server.body())).get("choices")).get(0);
+            assertEquals(((String) ((Map<?, ?>) serverChoice.get("message")).get("content")).strip(), penalised.content());
         } finally {
             script("stop", port);
         }
