@@ -155,11 +155,11 @@ public record Launch(String java, List<String> flags, Path jar) {
         training.add(aotSupported() ? "-XX:AOTCacheOutput=" + cache : "-XX:DumpLoadedClassList=" + classList);
         training.addAll(List.of("-jar", jar.toString()));
         try {
-            String failed = run(java, training, session, env, hearthHome, log, engine ? ENGINE_TRAINING_SECONDS : TRAINING_SECONDS);
+            String failed = run("the training run", java, training, session, env, hearthHome, log, engine ? ENGINE_TRAINING_SECONDS : TRAINING_SECONDS);
             if (failed == null && !aotSupported()) {
                 var dump = new ArrayList<>(baseFlags);
                 dump.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + classList, "-XX:SharedArchiveFile=" + cache, "-cp", jar.toString()));
-                failed = run(java, dump, "", env, hearthHome, log, TRAINING_SECONDS);
+                failed = run("the archive's dump", java, dump, "", env, hearthHome, log, TRAINING_SECONDS);
             }
             if (failed == null && !Files.isRegularFile(cache)) failed = "the training run wrote no " + cache.getFileName();
             return failed == null ? null : failed + " (log: " + log + ")";
@@ -168,8 +168,8 @@ public record Launch(String java, List<String> flags, Path jar) {
         }
     }
 
-    /** Runs java with these arguments, `input` on its stdin and its stderr appended to log; null when it exits 0 in time, else what went wrong. */
-    private static String run(String java, List<String> arguments, String input, Map<String, String> env, Path hearthHome,
+    /** Runs java with these arguments, `input` on its stdin and its stderr appended to log; null when it exits 0 in time, else what went wrong with `what`. */
+    private static String run(String what, String java, List<String> arguments, String input, Map<String, String> env, Path hearthHome,
                               Path log, int seconds) throws IOException {
         Path stdin = Files.createTempFile(hearthHome, "class-cache-training", ".jsonl");
         try {
@@ -183,9 +183,9 @@ public record Launch(String java, List<String> flags, Path jar) {
             Process process = builder.start();
             if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                return "the training run took over " + seconds + " s";
+                return what + " took over " + seconds + " s";
             }
-            return process.exitValue() == 0 ? null : "the training run failed (exit " + process.exitValue() + ")";
+            return process.exitValue() == 0 ? null : what + " failed (exit " + process.exitValue() + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
