@@ -13,21 +13,25 @@ import java.util.List;
 // that knows the engine exists. Sampling defaults are llama-server's; temperature 0 is greedy.
 final class Embedded implements Dialect {
     static final int MAX_CONTEXT = 1 << 20;
+    static final int MAX_THREADS = 1024;
     private final Path file;
     private final int maxContext;          // 0: the file's own
     private final String chatTemplate;     // null: the one the file names
+    private final int threads;             // 0: one per core
     private volatile LocalChat chat;       // loaded by warmUp or on first use, never while answering initialize
 
-    /** The file and the engine's settings (context_length, chat_template), which `check` has accepted. */
+    /** The file and the engine's settings (context_length, chat_template, threads), which `check` has accepted. */
     Embedded(Path file, Config config) {
         this.file = file;
         this.maxContext = config.count("context_length", MAX_CONTEXT);
         this.chatTemplate = config.get("chat_template");
+        this.threads = config.count("threads", MAX_THREADS);
     }
 
     /** Throws IllegalArgumentException, naming the setting, its value and where it came from, for a value the engine cannot take: the server then does not start. */
     static void check(Config config) {
         config.count("context_length", MAX_CONTEXT);
+        config.count("threads", MAX_THREADS);
         String template = config.get("chat_template");
         if (template != null && !LocalChat.CHAT_TEMPLATES.contains(template)) {
             throw new IllegalArgumentException("chat_template must be one of " + String.join(", ", LocalChat.CHAT_TEMPLATES)
@@ -109,7 +113,7 @@ final class Embedded implements Dialect {
         synchronized (this) {
             if (chat == null) {
                 try {
-                    chat = LocalChat.load(file, maxContext, chatTemplate);
+                    chat = LocalChat.load(file, maxContext, chatTemplate, threads);
                 } catch (EngineException e) {
                     throw new BackendException(BackendException.Kind.UNREACHABLE, "cannot run model file " + file + ": " + e.getMessage());
                 }

@@ -52,6 +52,8 @@ public final class Config {
                     "with a model file: load it and warm it up when a client connects (on), or at the first call (off)"),
             new Setting("context_length", "--context-length", List.of("HEARTH_CONTEXT_LENGTH"), null, String.valueOf(Config.ENGINE_MAX_CONTEXT), false,
                     "with a model file: the most tokens a conversation holds, capped by the file's own (0: the file's own); the KV cache grows up to it"),
+            new Setting("threads", "--threads", List.of("HEARTH_THREADS"), null, "0", false,
+                    "with a model file: threads the engine computes on (0: one per core the JVM sees), as llama-server's -t"),
             new Setting("chat_template", "--chat-template", List.of("HEARTH_CHAT_TEMPLATE"), null, null, false,
                     "with a model file: render chats with this template (chatml, llama3, mistral-v7, ...) instead of the one the file names"),
             new Setting("home", "--home", List.of("HEARTH_HOME"), null, null, false,

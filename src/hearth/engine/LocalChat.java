@@ -37,17 +37,20 @@ public final class LocalChat {
         this.template = template;
     }
 
-    /** Maps the file, reads its tokenizer and template, then its weights (Engine.hold); chatTemplate (null: the model's own) names one of ChatTemplate.NAMES. */
-    public static LocalChat load(Path file, int maxContext, String chatTemplate) {
+    /**
+     * Maps the file, reads its tokenizer and template, then its weights (Engine.hold); chatTemplate
+     * (null: the model's own) names one of CHAT_TEMPLATES; threads 0 is one per core.
+     */
+    public static LocalChat load(Path file, int maxContext, String chatTemplate, int threads) {
         if (!Files.isRegularFile(file)) throw new EngineException("model file " + file + " does not exist or is not a file; pass the path of a .gguf file");
-        LocalChat chat = open(file, maxContext, chatTemplate);
+        LocalChat chat = open(file, maxContext, chatTemplate, threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
         chat.engine.hold();            // the file's metadata is garbage by now, see Engine.hold
         return chat;
     }
 
-    private static LocalChat open(Path file, int maxContext, String chatTemplate) {
+    private static LocalChat open(Path file, int maxContext, String chatTemplate, int threads) {
         Gguf gguf = Gguf.open(file);   // not kept: once the tokenizer has copied the vocabulary, its metadata is garbage
-        Engine engine = Engine.load(gguf, maxContext, Runtime.getRuntime().availableProcessors());
+        Engine engine = Engine.load(gguf, maxContext, threads);
         ChatTemplate template = ChatTemplate.detect(gguf.string("tokenizer.chat_template", null), chatTemplate);
         return new LocalChat(file, engine, Tokenizer.from(gguf.metadata()), template);
     }

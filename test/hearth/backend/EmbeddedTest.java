@@ -125,11 +125,20 @@ class EmbeddedTest {
         assertEquals(trained, new Backend(Config.load(Map.of("model_file", model, "context_length", "0"), Map.of(), home), List.of())
                 .models().get(0).contextLength(), "0: the file's own");
 
-        for (var bad : List.of(Map.of("HEARTH_CONTEXT_LENGTH", "lots"), Map.of("HEARTH_CONTEXT_LENGTH", "-1"), Map.of("HEARTH_CHAT_TEMPLATE", "jinja"))) {
+        // threads: one more than the cores, so worker hearth-engine-<cores> exists only if the setting reached the engine
+        int cores = Runtime.getRuntime().availableProcessors();
+        var threaded = new Backend(Config.load(Map.of("model_file", model), Map.of("HEARTH_THREADS", String.valueOf(cores + 1)), home), List.of());
+        threaded.chat(request, false, Tokens.NONE, new Abort());
+        assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("hearth-engine-" + cores)),
+                "no engine worker hearth-engine-" + cores + " with HEARTH_THREADS=" + (cores + 1));
+
+        for (var bad : List.of(Map.of("HEARTH_CONTEXT_LENGTH", "lots"), Map.of("HEARTH_CONTEXT_LENGTH", "-1"), Map.of("HEARTH_CHAT_TEMPLATE", "jinja"),
+                Map.of("HEARTH_THREADS", "2000"))) {
             var config = Config.load(Map.of("model_file", model), bad, home);
             var e = assertThrows(IllegalArgumentException.class, () -> Registry.server(config), bad.toString());
-            String expected = bad.containsKey("HEARTH_CHAT_TEMPLATE")
-                    ? "chat_template must be one of chatml, llama3, mistral-v1, " : "context_length must be a whole number from 0 to 1048576, got '";
+            String expected = bad.containsKey("HEARTH_CHAT_TEMPLATE") ? "chat_template must be one of chatml, llama3, mistral-v1, "
+                    : bad.containsKey("HEARTH_THREADS") ? "threads must be a whole number from 0 to 1024, got '2000"
+                    : "context_length must be a whole number from 0 to 1048576, got '";
             assertTrue(e.getMessage().startsWith(expected) && e.getMessage().endsWith("' from env " + bad.keySet().iterator().next()), e.getMessage());
         }
         assertDoesNotThrow(() -> Registry.server(Config.load(Map.of(), Map.of("HEARTH_CHAT_TEMPLATE", "jinja"), home)).close(),

@@ -21,7 +21,7 @@ class LocalChatTest {
     @Test
     void chat_greedy_matchesLlamaServerChatCompletions() throws Exception {
         for (String model : List.of("tiny-qwen2", "tiny-llama3")) {
-            LocalChat chat = LocalChat.load(EngineLlamaServer.modelPath(model), 0, null);
+            LocalChat chat = LocalChat.load(EngineLlamaServer.modelPath(model), 0, null, 0);
             try (EngineLlamaServer server = EngineLlamaServer.start(model)) {
                 for (String question : List.of("Write a haiku about a hearth.", "What is 347 * 28? Answer with the number.")) {
                     var messages = List.<Map<String, Object>>of(Json.obj("role", "system", "content", "You are terse."),
@@ -47,7 +47,7 @@ class LocalChatTest {
 
     @Test
     void chat_stopStringAndCancellation_endTheAnswer() throws Exception {
-        LocalChat chat = LocalChat.load(EngineLlamaServer.modelPath("tiny-qwen2"), 0, null);
+        LocalChat chat = LocalChat.load(EngineLlamaServer.modelPath("tiny-qwen2"), 0, null, 0);
         var messages = List.<Map<String, Object>>of(Json.obj("role", "user", "content", "Count."));
         LocalChat.Reply full = chat.chat(messages, Engine.Sampling.greedy(), 24, List.of(), s -> {}, () -> false);
         assertTrue(full.text().length() > 6, full.text());
@@ -66,9 +66,9 @@ class LocalChatTest {
     @Test
     void warmUp_leavesTheNextAnswerAsItWouldBe() throws Exception {
         var messages = List.<Map<String, Object>>of(Json.obj("role", "user", "content", "Name a warm colour."));
-        LocalChat cold = LocalChat.load(EngineLlamaServer.modelPath("tiny-llama3"), 0, null);
+        LocalChat cold = LocalChat.load(EngineLlamaServer.modelPath("tiny-llama3"), 0, null, 0);
         LocalChat.Reply expected = cold.chat(messages, Engine.Sampling.greedy(), 20, List.of(), s -> {}, () -> false);
-        LocalChat warmed = LocalChat.load(EngineLlamaServer.modelPath("tiny-llama3"), 0, null);
+        LocalChat warmed = LocalChat.load(EngineLlamaServer.modelPath("tiny-llama3"), 0, null, 0);
         warmed.warmUp();
         LocalChat.Reply after = warmed.chat(messages, Engine.Sampling.greedy(), 20, List.of(), s -> {}, () -> false);
         assertEquals(expected.text(), after.text());
@@ -78,7 +78,7 @@ class LocalChatTest {
 
     @Test
     void load_missingFile_saysWhatToPass() {
-        var e = assertThrows(EngineException.class, () -> LocalChat.load(Path.of("/nonexistent/model.gguf"), 0, null));
+        var e = assertThrows(EngineException.class, () -> LocalChat.load(Path.of("/nonexistent/model.gguf"), 0, null, 0));
         assertTrue(e.getMessage().contains("pass the path of a .gguf file"), e.getMessage());
     }
 }
