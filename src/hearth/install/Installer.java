@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,7 @@ public final class Installer {
                     + "java -jar build/hearth.jar install, or pass --jar PATH");
         }
         if (!Files.isRegularFile(r.jar())) throw new InstallException("no jar at " + r.jar() + " (--jar must name hearth's jar)");
-        Path cache = Launch.classCache(hearthHome);
+        Path cache = Launch.classCache(hearthHome, r.engine());
         var launch = new Launch(Launch.currentJava(), Launch.flags(r.engine(), cache), installedJar);
         String after = withEntry(client, file, before, r, launch);
 
@@ -65,10 +66,20 @@ public final class Installer {
             return;
         }
         Files.createDirectories(hearthHome);
-        if (!r.jar().toAbsolutePath().normalize().equals(installedJar.toAbsolutePath().normalize())) {
-            ConfigFile.write(installedJar, Files.readAllBytes(r.jar()), "rw-r--r--");
+        // The same jar is left as it is: a class cache holds its size and time, and a copy would
+        // spoil the cache of every other registration.
+        byte[] jar = Files.readAllBytes(r.jar());
+        if (Files.isRegularFile(installedJar) && Arrays.equals(jar, Files.readAllBytes(installedJar))) {
+            out.println(installedJar + " is already this jar");
+        } else {
+            ConfigFile.write(installedJar, jar, "rw-r--r--");
+            out.println("Copied " + r.jar() + " to " + installedJar);
+            Path other = Launch.classCache(hearthHome, !r.engine());
+            if (Files.isRegularFile(other)) {
+                out.println("The " + Launch.classCacheKind() + " " + other + " was for the old jar: run install again for the registrations"
+                        + (r.engine() ? " without" : " with") + " --model-file, or they start without it");
+            }
         }
-        out.println("Copied " + r.jar() + " to " + installedJar);
         String failed = Launch.trainClassCache(launch.java(), Launch.flags(r.engine(), null), installedJar, cache, hearthHome, r.env(), r.engine());
         if (failed != null) {
             out.println("No " + Launch.classCacheKind() + " (" + failed + "); hearth starts without one");

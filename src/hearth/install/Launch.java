@@ -127,9 +127,12 @@ public record Launch(String java, List<String> flags, Path jar) {
         return Runtime.version().feature() >= AOT_MIN_FEATURE;
     }
 
-    /** Where install keeps the class cache for this JDK, and what it is called in what install prints. */
-    public static Path classCache(Path hearthHome) {
-        return hearthHome.resolve(aotSupported() ? "hearth.aot" : "hearth.jsa");
+    /**
+     * Where install keeps the class cache for this JDK: one for servers that call a backend and one
+     * for the engine, whose flags and classes differ, so installing one kind never spoils the other's.
+     */
+    public static Path classCache(Path hearthHome, boolean engine) {
+        return hearthHome.resolve((engine ? "hearth-engine" : "hearth") + (aotSupported() ? ".aot" : ".jsa"));
     }
 
     static String classCacheKind() {
@@ -162,7 +165,9 @@ public record Launch(String java, List<String> flags, Path jar) {
                 failed = run("the archive's dump", java, dump, "", env, hearthHome, log, TRAINING_SECONDS);
             }
             if (failed == null && !Files.isRegularFile(cache)) failed = "the training run wrote no " + cache.getFileName();
-            return failed == null ? null : failed + " (log: " + log + ")";
+            if (failed != null) return failed + " (log: " + log + ")";
+            if (Files.exists(log) && Files.size(log) == 0) Files.delete(log);
+            return null;
         } finally {
             Files.deleteIfExists(classList);
         }

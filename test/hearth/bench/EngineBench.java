@@ -122,7 +122,7 @@ public final class EngineBench {
      */
     private static Memory serverMemory(Path file) throws IOException, InterruptedException {
         Path home = Files.createTempDirectory("hearth-bench");
-        Path cache = Launch.classCache(home);
+        Path cache = Launch.classCache(home, true);
         String failed = Launch.trainClassCache(java(), Launch.flags(true, null), JAR, cache, home, Map.of("HEARTH_MODEL_FILE", file.toString()), true);
         if (failed != null) throw new IllegalStateException("install's class cache could not be trained: " + failed);
         List<String> command = new ArrayList<>(List.of(java()));

@@ -133,7 +133,10 @@ class InstallTest {
         assertTrue(installed.startsWith(original + "\n[mcp_servers.hearth]\ncommand = \""), installed);
         assertTrue(installed.contains("[mcp_servers.hearth.env]\nHEARTH_API_KEY = \"sk-1\"\n"), installed);
         assertFalse(out().contains("sk-1"), "the key is never printed");
+        var jarTime = Files.getLastModifiedTime(home.resolve(".hearth/hearth.jar"));
         assertEquals(0, run(home, Map.of(), "install", "--client", "codex", "--jar", JAR.toString(), "--model", "m2"), err());
+        assertTrue(out().contains(home.resolve(".hearth/hearth.jar") + " is already this jar"), out());
+        assertEquals(jarTime, Files.getLastModifiedTime(home.resolve(".hearth/hearth.jar")), "the same jar is not copied again: class caches hold its time");
         String updated = Files.readString(config);
         assertEquals(1, updated.split("\\[mcp_servers.hearth]", -1).length - 1, updated);
         assertTrue(updated.contains("HEARTH_MODEL = \"m2\"") && !updated.contains("sk-1"), updated);

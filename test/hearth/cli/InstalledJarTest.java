@@ -52,9 +52,13 @@ class InstalledJarTest {
         Path model = Path.of(llamaServerScript("model", "tiny-qwen2").strip());
         Result install = exec(List.of(JarTest.java(), "-jar", "build/hearth.jar", "install", "--client", "cursor", "--model-file", model.toString()), "");
         assertEquals(0, install.status, install.output);
-        assertTrue(install.output.contains("Created the CDS archive " + home.resolve(".hearth/hearth.jsa")), install.output);
+        assertTrue(install.output.contains("Created the CDS archive " + home.resolve(".hearth/hearth-engine.jsa")), install.output);
         List<String> command = registered(home.resolve(".cursor/mcp.json"));
-        assertTrue(command.contains("-XX:SharedArchiveFile=" + home.resolve(".hearth/hearth.jsa")), command.toString());
+        assertTrue(command.contains("-XX:SharedArchiveFile=" + home.resolve(".hearth/hearth-engine.jsa")), command.toString());
+        // a server that calls a backend, installed next, trains its own archive and leaves the engine's alone
+        Result second = exec(List.of(JarTest.java(), "-jar", "build/hearth.jar", "install", "--client", "claude-code"), "");
+        assertEquals(0, second.status, second.output);
+        assertTrue(registered(home.resolve(".claude.json")).contains("-XX:SharedArchiveFile=" + home.resolve(".hearth/hearth.jsa")));
         Path loaded = home.resolve("loaded.txt");
         command.addAll(command.indexOf("-jar"), List.of("-Xshare:on", "-Xlog:class+load=info:file=" + loaded));
         Result served = exec(command, INITIALIZE + INITIALIZED + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
