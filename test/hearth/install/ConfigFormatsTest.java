@@ -107,6 +107,64 @@ class ConfigFormatsTest {
         assertEquals("{\"mcpServers\": {\n  // theirs\n  \"b\": 2\n}}", middle.render());
     }
 
+    @Test
+    void json_randomFiles_installThenUninstall_givesTheFileBack_andKeepsEveryOtherValue() {
+        var random = new java.util.Random(11);
+        var entry = Json.obj("command", "java", "args", Json.arr("-jar", "h.jar"), "env", Json.obj());
+        for (int round = 0; round < 300; round++) {
+            boolean jsonc = random.nextBoolean();
+            String indent = List.of("  ", "    ", "\t", "").get(random.nextInt(4));
+            String newline = random.nextInt(4) == 0 ? "\r\n" : "\n";
+            var members = new java.util.ArrayList<String>();
+            for (int i = random.nextInt(4); i > 0; i--) members.add(Json.write("k" + i) + ": " + randomValue(random, 2));
+            if (random.nextBoolean()) {
+                var servers = new java.util.ArrayList<String>();
+                for (int i = 1 + random.nextInt(2); i > 0; i--) servers.add(Json.write("s" + i) + ": " + randomValue(random, 1));   // an empty one would go with hearth
+                members.add(random.nextInt(members.size() + 1), "\"mcpServers\": " + object(servers, indent + indent, indent, newline, jsonc, random));
+            }
+            String before = object(members, indent, "", newline, jsonc, random) + (random.nextBoolean() ? newline : "");
+            var config = JsonConfig.parse(before, List.of("mcpServers"), jsonc);
+            Map<String, Object> others = config.isEmpty() ? Map.of() : Json.parseObject(JsonConfig.blankComments(before));
+            config.put("hearth", entry);
+            String installed = config.render();
+            var parsed = Json.parseObject(jsonc ? JsonConfig.blankComments(installed) : installed);
+            assertEquals(entry, ((Map<?, ?>) parsed.get("mcpServers")).get("hearth"), installed);
+            for (var e : others.entrySet()) {
+                if (!e.getKey().equals("mcpServers")) assertEquals(e.getValue(), parsed.get(e.getKey()), installed);
+            }
+            var again = JsonConfig.parse(installed, List.of("mcpServers"), jsonc);
+            assertTrue(again.remove("hearth"));
+            String removed = again.isEmpty() ? "" : again.render();
+            assertEquals(others.isEmpty() ? "" : before, removed, "round " + round + ", installed:\n" + installed);
+        }
+    }
+
+    private static String randomValue(java.util.Random random, int depth) {
+        switch (random.nextInt(depth > 0 ? 6 : 4)) {
+            case 0: return "\"a, // not a comment {\\\"x\\\"}\"";
+            case 1: return String.valueOf(random.nextInt(100) - 50);
+            case 2: return "true";
+            case 3: return "null";
+            case 4: return "[1, \"two\", {\"three\": 3}]";
+            default: return "{\"n\": " + randomValue(random, depth - 1) + "}";
+        }
+    }
+
+    // an object of these members, one a line at `inner` indent (all on one line when indent is ""), with JSONC's comments and trailing commas now and then
+    private static String object(List<String> members, String inner, String outer, String newline, boolean jsonc, java.util.Random random) {
+        if (members.isEmpty()) return "{}";
+        if (inner.isEmpty()) return "{" + String.join(", ", members) + "}";
+        boolean trailing = jsonc && random.nextBoolean();
+        var out = new StringBuilder("{").append(newline);
+        for (int i = 0; i < members.size(); i++) {
+            if (jsonc && random.nextInt(3) == 0) out.append(inner).append("// about ").append(i).append(newline);
+            out.append(inner).append(members.get(i)).append(i < members.size() - 1 || trailing ? "," : "");
+            if (jsonc && random.nextInt(3) == 0) out.append(" /* note, } */");
+            out.append(newline);
+        }
+        return out.append(outer).append("}").toString();
+    }
+
     private static void assertPath(String expected, Client client, String scope, Map<String, String> env, String os) {
         assertEquals(Path.of(expected), client.configFile(scope, HOME, PROJECT, env, os));
     }
