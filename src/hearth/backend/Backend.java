@@ -121,6 +121,15 @@ public final class Backend {
         warm.start();
     }
 
+    /**
+     * With a model file: what it holds (architecture, size, context, template), read without loading
+     * its weights; a BackendException says why hearth cannot run it. Null when hearth talks to a server.
+     */
+    public String modelFileReport() {
+        Path file = modelFile();
+        return file == null ? null : file + " (" + Embedded.describe(file, config) + ")";
+    }
+
     /** The model file hearth runs itself, or null: then it talks to a server. */
     private Path modelFile() {
         String file = config.get("model_file");

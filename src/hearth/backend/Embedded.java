@@ -39,6 +39,15 @@ final class Embedded implements Dialect {
         }
     }
 
+    /** The model file and what it holds, or why hearth cannot run it (BackendException), without loading its weights: for doctor. */
+    static String describe(Path file, Config config) {
+        try {
+            return LocalChat.describe(file, config.get("chat_template"));
+        } catch (EngineException e) {
+            throw new BackendException(BackendException.Kind.UNREACHABLE, "cannot run model file " + file + ": " + e.getMessage());
+        }
+    }
+
     public String kind() { return "embedded"; }
     public String label() { return "hearth's embedded engine"; }
     public int defaultPort() { return 0; }

@@ -55,6 +55,27 @@ public final class LocalChat {
         return new LocalChat(file, engine, Tokenizer.from(gguf.metadata()), template);
     }
 
+    /**
+     * What the file holds, read from its header, vocabulary and template without holding its
+     * weights (for doctor); an EngineException says why hearth cannot run it.
+     */
+    public static String describe(Path file, String chatTemplate) {
+        if (!Files.isRegularFile(file)) throw new EngineException("model file " + file + " does not exist or is not a file; pass the path of a .gguf file");
+        Gguf gguf = Gguf.open(file);
+        Model model = new Model(gguf);
+        Tokenizer.from(gguf.metadata());
+        ChatTemplate template = ChatTemplate.detect(gguf.string("tokenizer.chat_template", null), chatTemplate);
+        String name = gguf.string("general.name", "");
+        long mib;
+        try {
+            mib = Files.size(file) >> 20;
+        } catch (java.io.IOException e) {
+            throw new EngineException("cannot read " + file + ": " + e.getMessage());
+        }
+        return (name.isBlank() ? file.getFileName().toString() : name) + ": " + model.architecture + ", " + mib + " MiB, trained context "
+                + model.trainedContext + ", chat template " + template.name();
+    }
+
     public String modelName() {
         String name = engine.modelName();
         return name == null || name.isBlank() ? file.getFileName().toString().replaceFirst("\\.gguf$", "") : name;

@@ -1,5 +1,7 @@
 package hearth.install;
 
+import hearth.backend.Backend;
+import hearth.backend.BackendException;
 import hearth.config.Config;
 import hearth.json.Json;
 import hearth.json.JsonException;
@@ -57,6 +59,16 @@ public final class Doctor {
     }
 
     private boolean backend() {
+        if (config.get("model_file") != null && !config.get("model_file").isBlank()) {
+            out.println("Backend: hearth's own engine, model_file from " + config.value("model_file").source() + ":");
+            try {
+                out.println("  " + new Backend(config).modelFileReport());
+                return true;
+            } catch (BackendException e) {   // the file cannot be run, and why
+                out.println("  " + e.getMessage());
+                return false;
+            }
+        }
         var probe = new BackendProbe(Duration.ofSeconds(2), config.get("api_key"));
         String url = config.get("base_url");
         List<String> candidates = url != null ? List.of(url) : BackendProbe.WELL_KNOWN;

@@ -71,6 +71,22 @@ class DoctorTest {
         assertTrue(out().contains("No backend answered. Start one"), out());
     }
 
+    @Test
+    void doctor_withAModelFile_reportsTheEngine_andAFileItCannotRun() throws Exception {
+        String model = JarTest.llamaServerScript("model", "tiny-qwen2").strip();
+        assertEquals(0, run(Map.of("HEARTH_MODEL_FILE", model), "doctor"), out() + err());
+        assertTrue(out().contains("Backend: hearth's own engine, model_file from env HEARTH_MODEL_FILE:\n  " + model
+                + " (tiny-random-qwen2: qwen2, "), out());
+        assertTrue(out().contains(", trained context 4096, chat template chatml)"), out());
+        assertFalse(out().contains("No backend answered"), "no server is needed: " + out());
+
+        Path notGguf = Files.writeString(home.resolve("notes.gguf"), "not a model");
+        assertEquals(1, run(Map.of("HEARTH_MODEL_FILE", notGguf.toString()), "doctor"));
+        assertTrue(out().contains("cannot run model file " + notGguf + ": expected a GGUF model file"), out());
+        assertEquals(2, run(Map.of("HEARTH_MODEL_FILE", model, "HEARTH_CHAT_TEMPLATE", "jinja"), "doctor"), "a setting the server cannot start with");
+        assertTrue(err().contains("chat_template must be one of chatml, "), err());
+    }
+
     private String start() throws Exception {
         backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         backend.createContext("/", exchange -> {

@@ -49,7 +49,7 @@ class InstalledJarTest {
             System.err.println("\n!!! InstalledJarTest: SKIPPED the CDS archive - the tests run on JDK " + Runtime.version().feature() + ", which trains an AOT cache instead !!!\n");
             Assumptions.abort("JDK 25+ trains an AOT cache");
         }
-        Path model = Path.of(llamaServerScript("model", "tiny-qwen2").strip());
+        Path model = Path.of(JarTest.llamaServerScript("model", "tiny-qwen2").strip());
         Result install = exec(List.of(JarTest.java(), "-jar", "build/hearth.jar", "install", "--client", "cursor", "--model-file", model.toString()), "");
         assertEquals(0, install.status, install.output);
         assertTrue(install.output.contains("Created the CDS archive " + home.resolve(".hearth/hearth-engine.jsa")), install.output);
@@ -91,20 +91,6 @@ class InstalledJarTest {
         }
         assertEquals(0, check.status, check.output);
         assertTrue(check.output.contains(" 0 failed"), check.output);
-    }
-
-    /** ../shared/backends/llama-server.sh's output; exit 3 (a need is missing) skips, loudly. */
-    private static String llamaServerScript(String... args) throws Exception {
-        var command = new ArrayList<>(List.of("bash", JarTest.shared().resolve("backends/llama-server.sh").toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() == 3) {
-            System.err.println("\n!!! InstalledJarTest: SKIPPED - llama-server.sh exited 3 (a need is missing) !!!\n");
-            Assumptions.abort("llama-server.sh exited 3");
-        }
-        assertEquals(0, p.exitValue(), "llama-server.sh " + String.join(" ", args));
-        return out;
     }
 
     private static List<String> registered(Path config) throws Exception {

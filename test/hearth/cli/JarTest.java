@@ -112,6 +112,20 @@ class JarTest {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** ../shared/backends/llama-server.sh's output; exit 3 (a need is missing) skips, loudly. */
+    static String llamaServerScript(String... args) throws Exception {
+        var command = new ArrayList<>(List.of("bash", JarTest.shared().resolve("backends/llama-server.sh").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() == 3) {
+            System.err.println("\n!!! SKIPPED - llama-server.sh exited 3 (a need is missing) !!!\n");
+            Assumptions.abort("llama-server.sh exited 3");
+        }
+        assertEquals(0, p.exitValue(), "llama-server.sh " + String.join(" ", args));
+        return out;
+    }
+
     static Path shared() {
         return Path.of(System.getProperty("hearth.shared", "../shared"));
     }
