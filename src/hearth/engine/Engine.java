@@ -119,7 +119,8 @@ public final class Engine {
         int room = transformer.contextLength - prompt.length;
         if (room < 0) {
             throw new EngineException("the prompt has " + prompt.length + " tokens but the context holds "
-                    + transformer.contextLength + "; shorten the prompt or raise the context length");
+                    + transformer.contextLength + "; shorten the prompt or raise the context length (--context-length, HEARTH_CONTEXT_LENGTH; the file's own is "
+                    + model.trainedContext + ")");
         }
         int limit = Math.min(maxTokens, room);
         Sampler sampler = new Sampler(sampling);

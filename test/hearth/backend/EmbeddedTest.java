@@ -124,6 +124,12 @@ class EmbeddedTest {
         assertNotEquals(chatmlPrompt, llama3.promptTokens(), "the llama3 template renders the turn in other tokens than the file's ChatML");
         assertEquals(trained, new Backend(Config.load(Map.of("model_file", model, "context_length", "0"), Map.of(), home), List.of())
                 .models().get(0).contextLength(), "0: the file's own");
+        var small = new Backend(Config.load(Map.of("model_file", model, "context_length", "64"), Map.of(), home), List.of());
+        var longPrompt = List.<Map<String, Object>>of(Json.obj("role", "user", "content", "word ".repeat(200)));
+        var tooLong = assertThrows(BackendException.class, () -> small.chat(new ChatRequest(null, longPrompt, 0.0, 8L, null, null, null, null, null, null, null, false),
+                false, Tokens.NONE, new Abort()));
+        assertTrue(tooLong.getMessage().contains("but the context holds 64; shorten the prompt or raise the context length (--context-length, HEARTH_CONTEXT_LENGTH; "
+                + "the file's own is " + trained + ")"), tooLong.getMessage());
 
         // threads: one more than the cores, so worker hearth-engine-<cores> exists only if the setting reached the engine
         int cores = Runtime.getRuntime().availableProcessors();
