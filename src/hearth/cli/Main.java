@@ -62,17 +62,26 @@ public final class Main {
         if (options.help()) { out.print(help()); return OK; }
         if (options.version()) { out.println("hearth " + Config.VERSION); return OK; }
         Config config;
-        McpServer server;
+        McpServer server = null;
+        String refused = null;   // a setting the server cannot start with: doctor reports it among the rest
         try {
             config = Config.load(options.settings(), env, userHome);
-            server = Registry.server(config);
         } catch (IOException | IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return CANNOT_START;
         }
+        try {
+            server = Registry.server(config);
+        } catch (IllegalArgumentException e) {
+            if (!options.command().equals("doctor")) {
+                err.println("error: " + e.getMessage());
+                return CANNOT_START;
+            }
+            refused = e.getMessage();
+        }
         switch (options.command()) {
             case "call": return call(server, options, out, err);
-            case "install": case "uninstall": case "doctor": return install(options, config, out, err, env, userHome);
+            case "install": case "uninstall": case "doctor": return install(options, config, refused, out, err, env, userHome);
             default: return options.has("--http") ? serveHttp(server, config, options, err) : serve(server, in, out, err);
         }
     }
@@ -152,10 +161,10 @@ public final class Main {
     }
 
     // install, uninstall and doctor: the world (HOME, env, OS, this jar) is passed in, never looked up inside
-    private static int install(Options options, Config config, PrintStream out, PrintStream err, Map<String, String> env, Path userHome) {
+    private static int install(Options options, Config config, String refused, PrintStream out, PrintStream err, Map<String, String> env, Path userHome) {
         Path project = Path.of(options.flag("--project", System.getProperty("user.dir"))).toAbsolutePath();
         try {
-            if (options.command().equals("doctor")) return new Doctor(config, userHome, project, env, System.getProperty("os.name"), out).run() ? OK : USAGE_OR_TOOL_ERROR;
+            if (options.command().equals("doctor")) return new Doctor(config, refused, userHome, project, env, System.getProperty("os.name"), out).run() ? OK : USAGE_OR_TOOL_ERROR;
             var entryEnv = new LinkedHashMap<String, String>();  // what the server needs, written into the entry: Codex and Gemini do not pass the user's env
             for (Config.Setting s : Config.SETTINGS) {
                 if (options.settings().containsKey(s.key()) && !s.key().equals("home")) entryEnv.put(s.env().get(0), options.settings().get(s.key()));

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 // something needs fixing; reads everything, writes nothing.
 public final class Doctor {
     private final Config config;
+    private final String refused;   // why the server cannot start with these settings, or null
     private final Path userHome, project;
     private final Map<String, String> env;
     private final String os;
@@ -31,8 +32,9 @@ public final class Doctor {
     private boolean commandsStart = true;
     private static final int START_SECONDS = 20;
 
-    public Doctor(Config config, Path userHome, Path project, Map<String, String> env, String os, PrintStream out) {
+    public Doctor(Config config, String refused, Path userHome, Path project, Map<String, String> env, String os, PrintStream out) {
         this.config = config;
+        this.refused = refused;
         this.userHome = userHome;
         this.project = project;
         this.env = env;
@@ -51,8 +53,10 @@ public final class Doctor {
             var v = (Map<?, ?>) e.getValue();
             out.printf("  %-20s %s  (%s)%n", e.getKey(), v.get("value") == null ? "-" : v.get("value"), v.get("source"));
         }
+        if (refused != null) out.println("  The server cannot start with these settings: " + refused);
         out.println();
-        boolean ok = backend();
+        boolean ok = refused == null && backend();
+        if (refused != null) out.println("Backend: not checked until the settings are fixed");
         out.println();
         clients();
         return ok && commandsStart;

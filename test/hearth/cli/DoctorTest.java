@@ -83,8 +83,9 @@ class DoctorTest {
         Path notGguf = Files.writeString(home.resolve("notes.gguf"), "not a model");
         assertEquals(1, run(Map.of("HEARTH_MODEL_FILE", notGguf.toString()), "doctor"));
         assertTrue(out().contains("cannot run model file " + notGguf + ": expected a GGUF model file"), out());
-        assertEquals(2, run(Map.of("HEARTH_MODEL_FILE", model, "HEARTH_CHAT_TEMPLATE", "jinja"), "doctor"), "a setting the server cannot start with");
-        assertTrue(err().contains("chat_template must be one of chatml, "), err());
+        assertEquals(1, run(Map.of("HEARTH_MODEL_FILE", model, "HEARTH_CHAT_TEMPLATE", "jinja"), "doctor"), "a setting the server cannot start with");
+        assertTrue(out().contains("  The server cannot start with these settings: chat_template must be one of chatml, "), out());
+        assertTrue(out().contains("Clients (hearth's entry"), "the rest of the report still comes: " + out());
     }
 
     private String start() throws Exception {
