@@ -55,8 +55,9 @@ public final class Doctor {
         }
         if (refused != null) out.println("  The server cannot start with these settings: " + refused);
         out.println();
-        boolean ok = refused == null && backend();
-        if (refused != null) out.println("Backend: not checked until the settings are fixed");
+        boolean ok = false;
+        if (refused == null) ok = backend();
+        else out.println("Backend: not checked until the settings are fixed");
         out.println();
         clients();
         return ok && commandsStart;
