@@ -12,6 +12,7 @@ public final class Backend {
 
     private final Config config;
     private final List<Integer> ports;
+    private final Embedded engine;          // with a model file: hearth's own engine, for the Backend's whole life
     private volatile Target target;
     private volatile String detectedModel;
 
@@ -23,7 +24,9 @@ public final class Backend {
     public Backend(Config config, List<Integer> ports) {
         this.config = config;
         this.ports = ports;
-        if (modelFile() != null) Embedded.check(config);   // a setting the engine cannot take stops the start, not the first call
+        String file = config.get("model_file");
+        // its settings are read now: one the engine cannot take stops the start, not the first call
+        this.engine = file == null || file.isBlank() ? null : new Embedded(Path.of(file), config);
     }
 
     public String baseUrl() {
@@ -109,10 +112,10 @@ public final class Backend {
      * still found on first use.
      */
     public void prepare() {
-        if (modelFile() == null) return;
+        if (engine == null) return;
         var warm = new Thread(() -> {
             try {
-                if (target().dialect() instanceof Embedded engine) engine.warmUp();
+                engine.warmUp();
             } catch (RuntimeException e) {
                 // the first call loads again and reports why it cannot
             }
@@ -126,14 +129,7 @@ public final class Backend {
      * its weights; a BackendException says why hearth cannot run it. Null when hearth talks to a server.
      */
     public String modelFileReport() {
-        Path file = modelFile();
-        return file == null ? null : file + " (" + Embedded.describe(file, config) + ")";
-    }
-
-    /** The model file hearth runs itself, or null: then it talks to a server. */
-    private Path modelFile() {
-        String file = config.get("model_file");
-        return file == null || file.isBlank() ? null : Path.of(file);
+        return engine == null ? null : engine.describe();
     }
 
     /** How to start each backend hearth knows, one per line. */
@@ -150,9 +146,8 @@ public final class Backend {
         if (t != null) return t;
         synchronized (this) {
             if (target != null) return target;
-            Path modelFile = modelFile();
-            if (modelFile != null) {                           // no server: hearth runs the file itself
-                target = new Target(null, new Embedded(modelFile, config), false);
+            if (engine != null) {                              // no server: hearth runs the file itself, loaded once however often forget() runs
+                target = new Target(null, engine, false);
                 return target;
             }
             var timeouts = OpenAiClient.Timeouts.of(config);

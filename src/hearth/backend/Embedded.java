@@ -20,29 +20,26 @@ final class Embedded implements Dialect {
     private final int threads;             // 0: one per core
     private volatile LocalChat chat;       // loaded by warmUp or on first use, never while answering initialize
 
-    /** The file and the engine's settings (context_length, chat_template, threads), which `check` has accepted. */
+    /**
+     * The file and the engine's settings (context_length, chat_template, threads); nothing is loaded
+     * yet. A value the engine cannot take is an IllegalArgumentException naming the setting, its
+     * value and where it came from: the server then does not start.
+     */
     Embedded(Path file, Config config) {
         this.file = file;
         this.maxContext = config.count("context_length", MAX_CONTEXT);
-        this.chatTemplate = config.get("chat_template");
         this.threads = config.count("threads", MAX_THREADS);
-    }
-
-    /** Throws IllegalArgumentException, naming the setting, its value and where it came from, for a value the engine cannot take: the server then does not start. */
-    static void check(Config config) {
-        config.count("context_length", MAX_CONTEXT);
-        config.count("threads", MAX_THREADS);
-        String template = config.get("chat_template");
-        if (template != null && !LocalChat.CHAT_TEMPLATES.contains(template)) {
+        this.chatTemplate = config.get("chat_template");
+        if (chatTemplate != null && !LocalChat.CHAT_TEMPLATES.contains(chatTemplate)) {
             throw new IllegalArgumentException("chat_template must be one of " + String.join(", ", LocalChat.CHAT_TEMPLATES)
-                    + ", got '" + template + "' from " + config.value("chat_template").source());
+                    + ", got '" + chatTemplate + "' from " + config.value("chat_template").source());
         }
     }
 
     /** The model file and what it holds, or why hearth cannot run it (BackendException), without loading its weights: for doctor. */
-    static String describe(Path file, Config config) {
+    String describe() {
         try {
-            return LocalChat.describe(file, config.get("chat_template"));
+            return file + " (" + LocalChat.describe(file, chatTemplate) + ")";
         } catch (EngineException e) {
             throw new BackendException(BackendException.Kind.UNREACHABLE, "cannot run model file " + file + ": " + e.getMessage());
         }

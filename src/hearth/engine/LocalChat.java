@@ -42,7 +42,7 @@ public final class LocalChat {
      * (null: the model's own) names one of CHAT_TEMPLATES; threads 0 is one per core.
      */
     public static LocalChat load(Path file, int maxContext, String chatTemplate, int threads) {
-        if (!Files.isRegularFile(file)) throw new EngineException("model file " + file + " does not exist or is not a file; pass the path of a .gguf file");
+        requireFile(file);
         LocalChat chat = open(file, maxContext, chatTemplate, threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
         chat.engine.hold();            // the file's metadata is garbage by now, see Engine.hold
         return chat;
@@ -60,7 +60,7 @@ public final class LocalChat {
      * weights (for doctor); an EngineException says why hearth cannot run it.
      */
     public static String describe(Path file, String chatTemplate) {
-        if (!Files.isRegularFile(file)) throw new EngineException("model file " + file + " does not exist or is not a file; pass the path of a .gguf file");
+        requireFile(file);
         Gguf gguf = Gguf.open(file);
         Model model = new Model(gguf);
         Tokenizer.from(gguf.metadata());
@@ -74,6 +74,10 @@ public final class LocalChat {
         }
         return (name.isBlank() ? file.getFileName().toString() : name) + ": " + model.architecture + ", " + mib + " MiB, trained context "
                 + model.trainedContext + ", chat template " + template.name();
+    }
+
+    private static void requireFile(Path file) {
+        if (!Files.isRegularFile(file)) throw new EngineException("model file " + file + " does not exist or is not a file; pass the path of a .gguf file");
     }
 
     public String modelName() {

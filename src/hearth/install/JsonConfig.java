@@ -15,6 +15,8 @@ import java.util.Map;
 // file's own indent.
 final class JsonConfig {
     private String text;
+    private Map<String, Object> root;   // text parsed, while text is still rootOf: parsed once per edit, not per question
+    private String rootOf;
     private final List<String> path;
     private final String indent;
     private final boolean jsonc;
@@ -43,10 +45,14 @@ final class JsonConfig {
         return config;
     }
 
+    @SuppressWarnings("unchecked")
     private Map<String, Object> root() {
-        Object value = Json.parse(plain(text, true));
-        if (!(value instanceof Map<?, ?>)) throw new JsonException("Expected a JSON object at the top level, found another JSON value");
-        @SuppressWarnings("unchecked") var root = (Map<String, Object>) value;
+        if (rootOf != text) {
+            Object value = Json.parse(plain(text, true));
+            if (!(value instanceof Map<?, ?>)) throw new JsonException("Expected a JSON object at the top level, found another JSON value");
+            root = (Map<String, Object>) value;
+            rootOf = text;
+        }
         return root;
     }
 
@@ -103,7 +109,7 @@ final class JsonConfig {
         String plain = plain(text, true);
         Obj at = object(plain, skipSpace(plain, 0));
         for (int d = 0; d < depth; d++) at = object(plain, at.find(path.get(d)).valueStart);
-        cut(at, at.find(depth < path.size() ? path.get(depth) : name));
+        cut(plain, at, at.find(depth < path.size() ? path.get(depth) : name));
         return true;
     }
 
@@ -172,8 +178,7 @@ final class JsonConfig {
     }
 
     /** Takes a member out with its comma, and its line when it had one of its own; comments on other lines stay. */
-    private void cut(Obj at, Member m) {
-        String plain = plain(text, true);
+    private void cut(String plain, Obj at, Member m) {
         int i = at.members.indexOf(m);
         if (at.members.size() == 1) {                    // the object's only member: {} is left
             text = text.substring(0, at.open + 1) + text.substring(at.close);
