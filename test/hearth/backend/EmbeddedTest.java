@@ -88,6 +88,26 @@ class EmbeddedTest {
     }
 
     @Test
+    void healthCheck_forgetsTheTarget_butKeepsTheLoadedEngine() throws Exception {
+        String model = script("model", "tiny-qwen2").strip();
+        var backend = new Backend(Config.load(Map.of("model_file", model, "threads", "2"), Map.of(), home), List.of());
+        var request = new ChatRequest(null, List.<Map<String, Object>>of(Json.obj("role", "user", "content", "hi")), 0.0, 2L,
+                null, null, null, null, null, null, null, false);
+        backend.chat(request, false, Tokens.NONE, new Abort());
+        long workers = workerThreads();
+        for (int i = 0; i < 3; i++) {
+            backend.forget();                         // what health_check does before it looks
+            backend.health();
+            backend.chat(request, false, Tokens.NONE, new Abort());
+        }
+        assertEquals(workers, workerThreads(), "a reload would start another engine's worker thread");
+    }
+
+    private static long workerThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("hearth-engine-1")).count();
+    }
+
+    @Test
     void missingModelFile_isAClearError() throws Exception {
         var config = Config.load(Map.of("model_file", home.resolve("none.gguf").toString()), Map.of(), home);
         var backend = new Backend(config, List.of());
