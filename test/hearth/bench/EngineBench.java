@@ -2,9 +2,10 @@
 // prompt and generation tok/s and their ratios, whether the greedy tokens agree, and the resident
 // memory of hearth serving the file against file size + KV cache (of the whole context, as
 // llama.cpp allocates it; hearth's grows with the conversation, so the bench also says what the
-// same server would hold with its context full). The two take turns, request for
-// request, over several rounds and each keeps its best: a noisy neighbour on these shared cores
-// then costs both sides alike, instead of whichever happened to run during it. Models come from
+// same server would hold with its context full), and llama-server's own resident memory on the
+// same file and context. The two take turns, request for request, over several rounds and each
+// keeps its best: a noisy neighbour on these shared cores then costs both sides alike, instead of
+// whichever happened to run during it. Models come from
 // ../shared/backends/llama-server.sh (default: bench-qwen2-q8_0 and bench-qwen2-q4_k_m), each
 // measured in a fresh JVM of its own so one model's JIT state never counts against the next,
 // started with the JVM flags that `install` registers for the engine (Launch.flags). Memory is
@@ -93,6 +94,7 @@ public final class EngineBench {
         }
         long size = Files.size(file);
         Memory memory = serverMemory(file);
+        long theirs = llamaServerMemory(file, engine.contextLength());
         long budget = size + engine.cacheBytes();
         long perPosition = engine.cacheBytes() / engine.contextLength();
         int cached = Math.min(engine.contextLength(), (memory.positions + Engine.CACHE_STEP - 1) / Engine.CACHE_STEP * Engine.CACHE_STEP);
@@ -109,6 +111,9 @@ public final class EngineBench {
                 memory.peak >> 20, memory.fileBacked >> 20, memory.anonymous >> 20, budget >> 20, (double) memory.rss / budget);
         System.out.printf("  its KV cache holds %d of %d positions; with all %d in use, RSS would be %d MiB: %.3fx%n",
                 cached, engine.contextLength(), engine.contextLength(), full >> 20, (double) full / budget);
+        System.out.printf("  llama-server on the same file, its %d-position context allocated, one slot, after the same chat: RSS %d MiB:"
+                + " %.3fx file + KV; hearth with its context full holds %.2fx llama-server's%n",
+                engine.contextLength(), theirs >> 20, (double) theirs / budget, (double) full / theirs);
     }
 
     /** What /proc says of the server (bytes), and how many positions its one chat took (prompt + answer). */
@@ -156,6 +161,50 @@ public final class EngineBench {
             try (var files = Files.walk(home)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
+        }
+    }
+
+    /**
+     * VmRSS of llama.cpp's llama-server serving file as hearth's server does: the same context,
+     * one slot (hearth answers one request at a time), as many threads as cores, once it is idle
+     * after answering the same chat. llama.cpp allocates and clears its whole KV cache at start.
+     */
+    private static long llamaServerMemory(Path file, int context) throws IOException, InterruptedException {
+        Path server = Path.of(script("path").trim(), "llama-bin", "llama-server");
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Process process = new ProcessBuilder(server.toString(), "-m", file.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port),
+                "--jinja", "-c", String.valueOf(context), "-np", "1", "-t", String.valueOf(Runtime.getRuntime().availableProcessors()))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String base = "http://127.0.0.1:" + port;
+            for (int i = 0; !healthy(base); i++) {
+                if (!process.isAlive() || i == 300) throw new IllegalStateException(server + " did not start on " + file);
+                Thread.sleep(200);
+            }
+            String body = Json.write(Json.obj("messages", List.of(Json.obj("role", "user", "content", CHAT_MESSAGE)),
+                    "max_tokens", (long) GENERATED_TOKENS, "temperature", 0L));
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+                    .timeout(Duration.ofSeconds(300)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200) throw new IllegalStateException("llama-server answered the chat " + answer.statusCode() + ": " + answer.body());
+            String pid = String.valueOf(process.pid());
+            settle(pid);
+            return statusKiB(pid, "VmRSS") * 1024;
+        } finally {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+
+    private static boolean healthy(String base) throws InterruptedException {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/health")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException notYet) {
+            return false;
         }
     }
 
