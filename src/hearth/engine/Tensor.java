@@ -16,6 +16,9 @@ final class Tensor {
     final long[] dims;
     final int rowBytes;
     static final int GROUP = 8;           // rows a group lays side by side
+    // hold's reads: the JDK reads into a heap array through a direct buffer as large, which the
+    // reading thread then keeps for good (sun.nio.ch.Util's cache); a MiB a read held 1 MiB resident
+    private static final int READ_BYTES = 64 << 10;
     final long fileOffset;                // where its bytes start in the model file; -1 when not from a file
     private ByteBuffer[] segments;        // the mapped rows; dropped once held, so the mapping can go
     private final int rowsPerSegment;
@@ -122,8 +125,8 @@ final class Tensor {
     void hold(FileChannel file, boolean group, byte[] all, int offset) throws IOException {
         int pad = offset + Kernels.ROW_PAD;
         if (!group) {
-            for (long done = 0; done < bytes(); ) {    // a MiB a read: the JDK copies each through a direct buffer that large
-                ByteBuffer slice = ByteBuffer.wrap(all, pad + (int) done, (int) Math.min(1 << 20, bytes() - done));
+            for (long done = 0; done < bytes(); ) {
+                ByteBuffer slice = ByteBuffer.wrap(all, pad + (int) done, (int) Math.min(READ_BYTES, bytes() - done));
                 while (slice.hasRemaining()) {
                     int n = file.read(slice, fileOffset + done);
                     if (n < 0) throw new EngineException("model file ended inside tensor " + name);
