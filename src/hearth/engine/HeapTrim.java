@@ -5,7 +5,7 @@
 // 4-6 MiB of a 0.5 GB model. So after an answer one full collection runs with no free room asked
 // for, which shrinks the heap to what lives (the weights sit at its bottom and do not move),
 // and the next answer grows it again as it needs. The free-ratio flags are manageable, so they
-// change at run time; where they cannot (a JVM without jdk.management), nothing happens.
+// change at run time; in a JVM without jdk.management the collection runs with them as they are.
 package hearth.engine;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
