@@ -26,6 +26,7 @@ final class Dequant {
                 break;
             case Q4_0: case Q5_0: case IQ4_NL: rowQ4(t.type, b, p, n, out); break;
             case Q4_K: rowQ4_K(b, p, n, out); break;
+            case Q5_K: rowQ5_K(b, p, n, out); break;
             case Q6_K: rowQ6_K(b, p, n, out); break;
             default: throw new EngineException("cannot read rows of " + t.name + ": type " + t.type + " is not supported");
         }
@@ -76,6 +77,30 @@ final class Dequant {
                     int v = b.get(q + 16 + 32 * j + l) & 0xff;
                     out[blk * 256 + 64 * j + l] = d1 * (v & 0xf) - m1;
                     out[blk * 256 + 64 * j + 32 + l] = d2 * (v >>> 4) - m2;
+                }
+            }
+        }
+    }
+
+    /** ggml's dequantize_row_q5_K: Q4_K's scales and mins, each quant's fifth bit from qh (see Kernels.dotQ5_K). */
+    private static void rowQ5_K(ByteBuffer b, int p, int n, float[] out) {
+        int[] sc = new int[8];
+        int[] mn = new int[8];
+        for (int blk = 0; blk < n / 256; blk++) {
+            int q = p + blk * 176;
+            float d = Float16.toFloat(b.getShort(q));
+            float min = Float16.toFloat(b.getShort(q + 2));
+            Kernels.scalesK4(b.array(), q + 4, sc, mn);
+            for (int j = 0; j < 4; j++) {
+                float d1 = d * sc[2 * j];
+                float m1 = min * mn[2 * j];
+                float d2 = d * sc[2 * j + 1];
+                float m2 = min * mn[2 * j + 1];
+                for (int l = 0; l < 32; l++) {
+                    int v = b.get(q + 48 + 32 * j + l) & 0xff;
+                    int h = b.get(q + 16 + l) >>> 2 * j;
+                    out[blk * 256 + 64 * j + l] = d1 * ((v & 0xf) + ((h & 1) << 4)) - m1;
+                    out[blk * 256 + 64 * j + 32 + l] = d2 * ((v >>> 4) + ((h & 2) << 3)) - m2;
                 }
             }
         }

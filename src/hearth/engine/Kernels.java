@@ -214,6 +214,7 @@ class Kernels {
             case Q8_0: return dotQ8_0(b, off, x, n);
             case Q4_0: case Q5_0: case IQ4_NL: return dotQ4(type, b, off, x, n);
             case Q4_K: return dotQ4_K(b, off, x, n, grouped);
+            case Q5_K: return dotQ5_K(b, off, x, n);
             case Q6_K: return dotQ6_K(b, off, x, n);
             default: throw new EngineException("no kernel for " + type);
         }
@@ -520,6 +521,52 @@ class Kernels {
             hi += (v >>> 4) * xq[y + 32 + i];
         }
         return scaleLo * lo + scaleHi * hi;
+    }
+
+    /**
+     * Q5_K against Q8_K in ggml's AVX2 lane order (ggml_vec_dot_q5_K_q8_K; llama.cpp does not
+     * repack Q5_K on x86). A block: d and dmin (F16), the twelve bytes of six-bit scales and mins
+     * as Q4_K's, qh (bit 2j of byte e: the fifth bit of element 64j + e, bit 2j + 1 that of
+     * 64j + 32 + e), then qs (byte 32j + e: element 64j + e low, 64j + 32 + e high). Int lane l
+     * sums elements 4l..4l+3 of every 32, each 32 times its scale, exactly; it goes into float
+     * lane l with one FMA by d a super-block. The mins against the block sums are exact too, and
+     * go into one scalar total with an FMA (gcc contracts ggml's summs += dmin * sum).
+     */
+    float dotQ5_K(byte[] b, int off, Input x, int n) {
+        byte[] q = x.quants;
+        int[] sums = x.sums;
+        Arrays.fill(acc, 0);
+        float mins = 0;
+        for (int blk = 0; blk < n / 256; blk++) {
+            int p = off + blk * 176;
+            long scale = scalesK4(b, p + 4);
+            long min = minsK4(b, p + 4);
+            float d = x.scales[blk] * Float16.toFloat(getShort(b, p));
+            float dmin = -x.scales[blk] * Float16.toFloat(getShort(b, p + 2));
+            int g = blk * 16;
+            int minSum = 0;
+            for (int j = 0; j < 8; j++) minSum += scaleK4(min, j) * (sums[g + 2 * j] + sums[g + 2 * j + 1]);
+            mins = Math.fma(dmin, (float) minSum, mins);
+            int qh = p + 16;
+            int y = blk * 256;
+            for (int l = 0; l < 8; l++) {
+                int sumi = 0;
+                for (int j = 0; j < 4; j++) {
+                    int qs = p + 48 + 32 * j;
+                    int lo = 0;
+                    int hi = 0;
+                    for (int e = 4 * l; e < 4 * l + 4; e++) {
+                        int v = b[qs + e] & 0xff;
+                        int h = b[qh + e] >>> 2 * j;
+                        lo += ((v & 0xf) | (h & 1) << 4) * q[y + 64 * j + e];
+                        hi += ((v >>> 4) | (h & 2) << 3) * q[y + 64 * j + 32 + e];
+                    }
+                    sumi += scaleK4(scale, 2 * j) * lo + scaleK4(scale, 2 * j + 1) * hi;
+                }
+                acc[l] = Math.fma(d, (float) sumi, acc[l]);
+            }
+        }
+        return hsum8(acc) + mins;
     }
 
     /** Q6_K against Q8_K in ggml's AVX2 lane order; the -32 offset is taken off per lane via bsums. */

@@ -52,15 +52,38 @@ final class EngineLlamaServer implements AutoCloseable {
      * Qwen2 vocabulary) into its cache as tiny-qwen3.gguf, where `start PORT tiny-qwen3` finds it.
      */
     static Path qwen3Path() throws IOException, InterruptedException {
+        return tinyModel("tiny-qwen3", List.of("--arch", "qwen3"), null);
+    }
+
+    /**
+     * Nor a Q5_K one (the common Q5_K_M files): a qwen2 model whose rows are 256 long, one Q5_K
+     * block (the tiny models' 64 are too short for any K-quant), every matrix made Q5_K by
+     * llama-quantize --pure, into the cache as tiny-qwen2-q5_k.gguf.
+     */
+    static Path q5_KPath() throws IOException, InterruptedException {
+        return tinyModel("tiny-qwen2-q5_k", List.of("--embd", "256", "--ff", "512", "--heads", "4", "--kv", "2"), "Q5_K");
+    }
+
+    /** name.gguf in the script's cache, written once by its tiny-model.py with these options, then quantised to type unless null. */
+    private static Path tinyModel(String name, List<String> options, String type) throws IOException, InterruptedException {
         modelPath("tiny-qwen2");                            // builds llama.cpp and fetches its source first
         Path cache = Path.of(script("path").trim());
-        Path out = cache.resolve("tiny-qwen3.gguf");
+        Path out = cache.resolve(name + ".gguf");
         if (Files.exists(out)) return out;
         if (run("python3", "-c", "import numpy").exitCode != 0) skip("python3 with numpy is missing (apt-get install python3-numpy)");
-        Path tmp = cache.resolve("tiny-qwen3.gguf.tmp");
-        Run r = run("python3", shared().resolve("backends/tiny-model.py").toString(), cache.resolve("src").toString(),
-                cache.resolve("src/models/ggml-vocab-qwen2.gguf").toString(), tmp.toString(), "--arch", "qwen3");
+        Path tmp = cache.resolve(name + ".f16.tmp");
+        List<String> command = new ArrayList<>(List.of("python3", shared().resolve("backends/tiny-model.py").toString(),
+                cache.resolve("src").toString(), cache.resolve("src/models/ggml-vocab-qwen2.gguf").toString(), tmp.toString()));
+        command.addAll(options);
+        Run r = run(command.toArray(new String[0]));
         if (r.exitCode != 0) throw new IllegalStateException("tiny-model.py failed: " + r.stderr);
+        if (type != null) {
+            Path quantised = cache.resolve(name + ".tmp");
+            r = run(cache.resolve("llama-bin/llama-quantize").toString(), "--pure", tmp.toString(), quantised.toString(), type);
+            if (r.exitCode != 0) throw new IllegalStateException("llama-quantize failed: " + r.stdout + r.stderr);
+            Files.delete(tmp);
+            tmp = quantised;
+        }
         Files.move(tmp, out);
         return out;
     }
