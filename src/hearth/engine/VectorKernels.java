@@ -1202,6 +1202,53 @@ final class VectorKernels extends Kernels {
         }
     }
 
+    /**
+     * Kernels.dotQ5_K's sums with ggml's int lanes in a vector: each 32 bytes of qs as 16 shorts,
+     * an even element in each low byte and the odd one after it in the high byte, against
+     * Input.pairs, as dotQ6_K; qh shifted two bits a 64 elements, so element 64j + e finds its
+     * fifth bit at bit 0 (e even) or 8 (odd), element 64j + 32 + e at bit 1 or 9.
+     */
+    @Override
+    float dotQ5_K(byte[] b, int off, Input x, int n) {
+        short[] xp = x.pairs;
+        int[] sums = x.sums;
+        float[] acc = lanes8;                       // not a vector across blocks: see dotQ6_K
+        Arrays.fill(acc, 0f);
+        float mins = 0;
+        for (int blk = 0; blk < n / 256; blk++) {
+            int p = off + blk * 176;
+            long scale = scalesK4(b, p + 4);
+            long min = minsK4(b, p + 4);
+            float d = x.scales[blk] * Float16.toFloat(getShort(b, p));
+            float dmin = -x.scales[blk] * Float16.toFloat(getShort(b, p + 2));
+            int g = blk * 16;
+            int minSum = 0;
+            for (int j = 0; j < 8; j++) minSum += scaleK4(min, j) * (sums[g + 2 * j] + sums[g + 2 * j + 1]);
+            mins = Math.fma(dmin, (float) minSum, mins);
+            ShortVector h = ByteVector.fromArray(B32, b, p + 16).reinterpretAsShorts();
+            IntVector sumi = IntVector.zero(I8);
+            for (int j = 0; j < 4; j++) {
+                ShortVector l = ByteVector.fromArray(B32, b, p + 48 + 32 * j).reinterpretAsShorts();
+                int y = blk * 256 + 64 * j;
+                ShortVector even = l.and((short) 0xf).or(h.lanewise(LSHL, 4).and((short) 0x10));
+                ShortVector odd = l.lanewise(ASHR, 8).and((short) 0xf).or(h.lanewise(ASHR, 4).and((short) 0x10));
+                IntVector pairs = even.mul(ShortVector.fromArray(S16, xp, y)).add(odd.mul(ShortVector.fromArray(S16, xp, y + 16)))
+                        .reinterpretAsInts();
+                IntVector quads = pairs.add(pairs.lanewise(LSHL, 16)).lanewise(ASHR, 16);   // |sum| <= 4 x 31 x 128
+                sumi = sumi.add(quads.mul(scaleK4(scale, 2 * j)));
+                even = l.lanewise(ASHR, 4).and((short) 0xf).or(h.lanewise(LSHL, 3).and((short) 0x10));
+                odd = l.lanewise(ASHR, 12).and((short) 0xf).or(h.lanewise(ASHR, 5).and((short) 0x10));
+                pairs = even.mul(ShortVector.fromArray(S16, xp, y + 32)).add(odd.mul(ShortVector.fromArray(S16, xp, y + 48)))
+                        .reinterpretAsInts();
+                quads = pairs.add(pairs.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+                sumi = sumi.add(quads.mul(scaleK4(scale, 2 * j + 1)));
+                h = h.lanewise(ASHR, 2);
+            }
+            ((FloatVector) sumi.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), FloatVector.fromArray(F8, acc, 0)).intoArray(acc, 0);
+        }
+        return hsum8(acc) + mins;
+    }
+
     @Override
     float dotQ6_K(byte[] b, int off, Input x, int n) {
         short[] xp = x.pairs;
