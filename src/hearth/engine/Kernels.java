@@ -152,7 +152,7 @@ class Kernels {
         return LOAD_BYTES / w.rowBytes;
     }
 
-    /** Whether {@link #dotGroups} runs: VectorKernels' Q4_K and Q6_K kernels for tensors Tensor.hold laid out in groups. */
+    /** Whether {@link #dotGroups} runs: VectorKernels' Q4_K, Q5_K and Q6_K kernels for tensors Tensor.hold laid out in groups. */
     boolean dotsGroups() {
         return false;
     }

@@ -1,6 +1,6 @@
 // The hyperparameters and weights of a llama, qwen2 or qwen3 model, read from GGUF metadata
 // (keys as llama.cpp's llama-arch.cpp names them) and its tensor index. The matrices are read into
-// the heap as far as it allows (hold), Q4_K and Q6_K ones laid out for the vector kernels, the rest
+// the heap as far as it allows (hold), Q4_K, Q5_K and Q6_K ones laid out for the vector kernels, the rest
 // stay mapped; the small norm vectors and biases are copied into arrays.
 package hearth.engine;
 

@@ -2,7 +2,7 @@
 // and its bytes, memory-mapped read-only. A tensor over 2 GiB is mapped as several buffers, each
 // holding whole rows, so a row never straddles two buffers. A matrix may instead be read once into
 // a byte array (hold), which the kernels then read in place, with no copy per multiplication; a
-// Q4_K or Q6_K one with its rows eight at a time side by side, as llama.cpp repacks Q4_K on x86.
+// Q4_K, Q5_K or Q6_K one with its rows eight at a time side by side, as llama.cpp repacks Q4_K on x86.
 // A held tensor's mapped pages are never touched, so it is resident once.
 package hearth.engine;
 
@@ -52,7 +52,7 @@ final class Tensor {
         return bytes() + 2 * Kernels.ROW_PAD;
     }
 
-    /** Whether hold can lay it out in groups: Q4_K or Q6_K rows in eights. */
+    /** Whether hold can lay it out in groups: Q4_K, Q5_K or Q6_K rows in eights. */
     boolean groupable() {
         return holdable() && Layout.of(type) != null && rows() % GROUP == 0;
     }
@@ -86,8 +86,10 @@ final class Tensor {
         static final Layout Q4_K = new Layout(0, 0, range(0, 144));
         static final Layout Q6_K = new Layout(208, 2, q6_KWords());
 
+        static final Layout Q5_K = new Layout(0, 0, range(0, 176));
+
         static Layout of(GgmlType type) {
-            return type == GgmlType.Q4_K ? Q4_K : type == GgmlType.Q6_K ? Q6_K : null;
+            return type == GgmlType.Q4_K ? Q4_K : type == GgmlType.Q5_K ? Q5_K : type == GgmlType.Q6_K ? Q6_K : null;
         }
 
         private static int[] range(int from, int to) {

@@ -2,7 +2,7 @@
 // lane sums are exact, so they equal the scalar kernels' and ggml's, and the float lanes then add
 // in the same order: results are bit for bit those of Kernels. A prompt's batch of tokens goes
 // through dotRows instead, which decodes each weight row to floats once and makes the same integer
-// lane sums with float FMAs (exact below 2^24); one token through Q4_K or Q6_K rows that
+// lane sums with float FMAs (exact below 2^24); one token through Q4_K, Q5_K or Q6_K rows that
 // Tensor.hold laid out eight at a time goes through dotGroups, a row per int lane, and a
 // batch through dotTiles, four tokens against sixteen rows decoded to floats, a row per float
 // lane; the tiled attention's dotKeys and madFloats run a lane per key and per value element,
@@ -868,6 +868,7 @@ final class VectorKernels extends Kernels {
         for (int i = 0; i < count; i++) {
             int at = base + i * Tensor.GROUP * w.rowBytes;
             if (w.type == GgmlType.Q6_K) dotQ6_KGroup(at, x, out, Tensor.GROUP * (g0 + i), bias);
+            else if (w.type == GgmlType.Q5_K) dotQ5_KGroup(at, x, out, Tensor.GROUP * (g0 + i), bias);
             else dotQ4_KGroup(at, x, out, Tensor.GROUP * (g0 + i), bias);
         }
     }
@@ -961,6 +962,70 @@ final class VectorKernels extends Kernels {
                 .intoArray(groupLanes, 0);
         ((FloatVector) mins.convert(I2F, 0)).fma(FloatVector.fromArray(F8, groupD, 8).mul(yd), FloatVector.fromArray(F8, groupLanes, 8))
                 .intoArray(groupLanes, 8);
+    }
+
+    /**
+     * Eight Q5_K rows, laid side by side by Tensor.hold (a block's 44 words, each the eight rows'
+     * copies of it), dotted with one token x: dotQ5_K's sums, each row's eight int lanes kept
+     * apart as ggml's are, so a vector holds lane l of the eight rows, as dotQ6_KGroup. A short
+     * lane meets two quants of its row's four in lane l (Input.quadPairs); qh's word for lane l,
+     * shifted two bits a 64 elements, gives each byte's fifth bit. The mins' totals go into one
+     * float per row with an FMA a super-block, as dotQ5_K's. Bit for bit dotQ5_K's results.
+     */
+    private void dotQ5_KGroup(int at, Input x, float[] out, int r0, float[] bias) {
+        byte[] q = rows;
+        int[] xp = x.quadPairs;
+        int[] scales = groupScales;
+        Arrays.fill(groupLanes, 0f);
+        FloatVector mins = FloatVector.zero(F8);
+        for (int blk = 0; blk < x.length / 256; blk++) {
+            int base = at + blk * 176 * Tensor.GROUP;
+            headerQ4_K(base);                         // d, dmin and the scales as Q4_K's: words 0-3
+            IntVector low = IntVector.fromArray(I8, scales, 0);
+            IntVector high = IntVector.fromArray(I8, scales, 8);
+            for (int s = 0; s < 4; s++) {             // sub-block s's scale of the eight rows at 32 + 8s
+                low.lanewise(LSHR, 8 * s).and(0xff).intoArray(scales, 32 + 8 * s);
+                high.lanewise(LSHR, 8 * s).and(0xff).intoArray(scales, 64 + 8 * s);
+            }
+            float yd = x.scales[blk];
+            FloatVector d = FloatVector.fromArray(F8, groupD, 0).mul(yd);
+            for (int l = 0; l < 8; l++) {
+                IntVector h = ByteVector.fromArray(B32, q, base + 32 * (4 + l)).reinterpretAsInts();
+                IntVector sumi = IntVector.zero(I8);
+                for (int j = 0; j < 4; j++) {
+                    IntVector a = ByteVector.fromArray(B32, q, base + 32 * (12 + 8 * j + l)).reinterpretAsInts();
+                    int y = 2 * (64 * blk + 16 * j + l);  // elements 256 blk + 64 j + 4 l.., and 32 on
+                    ShortVector v = a.and(0x0f0f0f0f).or(h.lanewise(LSHL, 4).and(0x10101010)).reinterpretAsShorts();
+                    IntVector p = v.and((short) 0xff).mul(IntVector.broadcast(I8, xp[y]).reinterpretAsShorts())
+                            .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 1]).reinterpretAsShorts()))
+                            .reinterpretAsInts();
+                    sumi = sumi.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(IntVector.fromArray(I8, scales, 32 + 16 * j)));
+                    v = a.lanewise(LSHR, 4).and(0x0f0f0f0f).or(h.lanewise(LSHL, 3).and(0x10101010)).reinterpretAsShorts();
+                    p = v.and((short) 0xff).mul(IntVector.broadcast(I8, xp[y + 16]).reinterpretAsShorts())
+                            .add(v.lanewise(ASHR, 8).mul(IntVector.broadcast(I8, xp[y + 17]).reinterpretAsShorts()))
+                            .reinterpretAsInts();
+                    sumi = sumi.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(IntVector.fromArray(I8, scales, 40 + 16 * j)));
+                    h = h.lanewise(LSHR, 2);
+                }
+                ((FloatVector) sumi.convert(I2F, 0)).fma(d, FloatVector.fromArray(F8, groupLanes, 8 * l)).intoArray(groupLanes, 8 * l);
+            }
+            int[] sums = x.sums;
+            int g = 16 * blk;
+            IntVector minLo = IntVector.fromArray(I8, scales, 16);
+            IntVector minHi = IntVector.fromArray(I8, scales, 24);
+            IntVector minSum = minLo.and(0xff).mul(sums[g] + sums[g + 1])
+                    .add(minLo.lanewise(LSHR, 8).and(0xff).mul(sums[g + 2] + sums[g + 3]))
+                    .add(minLo.lanewise(LSHR, 16).and(0xff).mul(sums[g + 4] + sums[g + 5]))
+                    .add(minLo.lanewise(LSHR, 24).mul(sums[g + 6] + sums[g + 7]))
+                    .add(minHi.and(0xff).mul(sums[g + 8] + sums[g + 9]))
+                    .add(minHi.lanewise(LSHR, 8).and(0xff).mul(sums[g + 10] + sums[g + 11]))
+                    .add(minHi.lanewise(LSHR, 16).and(0xff).mul(sums[g + 12] + sums[g + 13]))
+                    .add(minHi.lanewise(LSHR, 24).mul(sums[g + 14] + sums[g + 15]));
+            mins = ((FloatVector) minSum.convert(I2F, 0)).fma(FloatVector.fromArray(F8, groupD, 8).mul(-yd), mins);
+        }
+        sumLanes(groupLanes, 0, splitSums);
+        FloatVector.fromArray(F8, splitSums, 0).add(mins).intoArray(splitSums, 0);
+        putGroup(splitSums, out, r0, bias);
     }
 
     /**

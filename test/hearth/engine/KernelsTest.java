@@ -75,13 +75,13 @@ class KernelsTest {
     }
 
     /**
-     * Q4_K and Q6_K rows read from a file into groups of eight: each row reads back as the file
+     * Q4_K, Q5_K and Q6_K rows read from a file into groups of eight: each row reads back as the file
      * has it, and one token through the grouped vector kernel gives the row-by-row scalar sums
      * bit for bit, random and at the largest sums (every quant at its largest, every activation
      * at -127 x its scale; Q6_K's scales -1 and 127).
      */
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q4_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"Q4_K", "Q5_K", "Q6_K"})
     void groupedRows_readBackAndDotAsRowByRow(GgmlType type, @TempDir Path dir) throws IOException {
         Kernels vector = Kernels.create(8);
         Kernels scalar = new Kernels(8);
