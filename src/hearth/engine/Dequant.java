@@ -25,6 +25,7 @@ final class Dequant {
                 }
                 break;
             case Q4_0: case Q5_0: case IQ4_NL: rowQ4(t.type, b, p, n, out); break;
+            case Q3_K: rowQ3_K(b, p, n, out); break;
             case Q4_K: rowQ4_K(b, p, n, out); break;
             case Q5_K: rowQ5_K(b, p, n, out); break;
             case Q6_K: rowQ6_K(b, p, n, out); break;
@@ -56,6 +57,23 @@ final class Dequant {
                 }
                 out[blk * 32 + j] = x0 * d;
                 out[blk * 32 + j + 16] = x1 * d;
+            }
+        }
+    }
+
+    /** ggml's dequantize_row_q3_K: each sixteen elements d times their scale times the quant, its three bits less 4. */
+    private static void rowQ3_K(ByteBuffer b, int p, int n, float[] out) {
+        int[] scales = new int[16];
+        for (int blk = 0; blk < n / 256; blk++) {
+            int q = p + blk * 110;
+            float d = Float16.toFloat(b.getShort(q + 108));
+            Kernels.scalesQ3_K(b.array(), q + 96, scales);
+            for (int e = 0; e < 256; e++) {
+                int j = e / 128;
+                int k = e % 128 / 32;
+                int i = e % 32;
+                int v = (b.get(q + 32 + 32 * j + i) >> 2 * k & 3) - ((b.get(q + i) >> 4 * j + k & 1) == 0 ? 4 : 0);
+                out[blk * 256 + e] = d * scales[e / 16] * v;
             }
         }
     }

@@ -69,9 +69,9 @@ final class Input {
             case F16: return Kind.F16;
             case BF16: return Kind.BF16;
             case Q8_0: case Q4_0: case Q5_0: case IQ4_NL: return Kind.Q8_0;
-            case Q4_K: case Q5_K: case Q6_K: return Kind.Q8_K;
+            case Q3_K: case Q4_K: case Q5_K: case Q6_K: return Kind.Q8_K;
             default: throw new EngineException("weight type " + weight + " is not supported by the embedded engine;"
-                    + " use a model quantised as F16, BF16, Q8_0, Q4_0, Q5_0, IQ4_NL, Q4_K(_M), Q5_K(_M) or Q6_K");
+                    + " use a model quantised as F16, BF16, Q8_0, Q4_0, Q5_0, IQ4_NL, Q3_K(_M), Q4_K(_M), Q5_K(_M) or Q6_K");
         }
     }
 

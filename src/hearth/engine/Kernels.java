@@ -34,6 +34,7 @@ class Kernels {
     final int[] sc = new int[8];                   // Q4_K scales and mins of one block
     final int[] mn = new int[8];
     private final float[] acc = new float[8];
+    final int[] q3Scales = new int[16];            // dotQ3_K's: a block's scales
     final float[] pair = new float[2];            // dot2's two results
 
     Kernels(int lanes) {
@@ -213,6 +214,7 @@ class Kernels {
             case BF16: return dotBf16(b, off, x.values, n);
             case Q8_0: return dotQ8_0(b, off, x, n);
             case Q4_0: case Q5_0: case IQ4_NL: return dotQ4(type, b, off, x, n);
+            case Q3_K: return dotQ3_K(b, off, x, n);
             case Q4_K: return dotQ4_K(b, off, x, n, grouped);
             case Q5_K: return dotQ5_K(b, off, x, n);
             case Q6_K: return dotQ6_K(b, off, x, n);
@@ -521,6 +523,56 @@ class Kernels {
             hi += (v >>> 4) * xq[y + 32 + i];
         }
         return scaleLo * lo + scaleHi * hi;
+    }
+
+    /**
+     * Q3_K against Q8_K in ggml's AVX2 lane order (ggml_vec_dot_q3_K_q8_K; not repacked on x86).
+     * A block: hmask (bit 4j + k of byte e: the third bit of element 128j + 32k + e), qs (byte
+     * 32j + e: bits 2k, 2k + 1 the low two of that element), twelve bytes of sixteen six-bit
+     * scales (scalesQ3_K), d (F16); a quant is its three bits less 4. Int lane l sums elements
+     * 4l..4l+3 of every 32 times their scale (per 16 elements: lanes 0-3 take one, 4-7 the
+     * next), exactly; one FMA by d a super-block, then hsum_float_8.
+     */
+    float dotQ3_K(byte[] b, int off, Input x, int n) {
+        byte[] q = x.quants;
+        int[] scales = q3Scales;
+        Arrays.fill(acc, 0);
+        for (int blk = 0; blk < n / 256; blk++) {
+            int p = off + blk * 110;
+            scalesQ3_K(b, p + 96, scales);
+            float d = x.scales[blk] * Float16.toFloat(getShort(b, p + 108));
+            int y = blk * 256;
+            for (int l = 0; l < 8; l++) {
+                int sumi = 0;
+                for (int j = 0; j < 2; j++) {
+                    for (int k = 0; k < 4; k++) {
+                        int sum = 0;
+                        for (int e = 4 * l; e < 4 * l + 4; e++) {
+                            int v = (b[p + 32 + 32 * j + e] >> 2 * k & 3) + ((b[p + e] >> 4 * j + k & 1) << 2) - 4;
+                            sum += v * q[y + 128 * j + 32 * k + e];
+                        }
+                        sumi += scales[8 * j + 2 * k + (l >> 2)] * sum;
+                    }
+                }
+                acc[l] = Math.fma(d, (float) sumi, acc[l]);
+            }
+        }
+        return hsum8(acc);
+    }
+
+    /** A Q3_K block's sixteen scales, less 32, from the twelve bytes at p (ggml's kmask unpacking). */
+    static void scalesQ3_K(byte[] b, int p, int[] out) {
+        int a0 = getInt(b, p);
+        int a1 = getInt(b, p + 4);
+        int a2 = getInt(b, p + 8);
+        unpack4(a0 & 0x0f0f0f0f | (a2 & 0x03030303) << 4, out, 0);
+        unpack4(a1 & 0x0f0f0f0f | (a2 >>> 2 & 0x03030303) << 4, out, 4);
+        unpack4(a0 >>> 4 & 0x0f0f0f0f | (a2 >>> 4 & 0x03030303) << 4, out, 8);
+        unpack4(a1 >>> 4 & 0x0f0f0f0f | (a2 >>> 6 & 0x03030303) << 4, out, 12);
+    }
+
+    private static void unpack4(int word, int[] out, int at) {
+        for (int i = 0; i < 4; i++) out[at + i] = (word >>> 8 * i & 0xff) - 32;
     }
 
     /**

@@ -1268,6 +1268,43 @@ final class VectorKernels extends Kernels {
     }
 
     /**
+     * Kernels.dotQ3_K's sums with ggml's int lanes in a vector, as dotQ5_K: qs's 32 bytes of
+     * each 128 elements as 16 shorts, shifted two bits a 32 elements, and hmask shifted one, so
+     * an even element finds its bits at 0-1 and 2 (after the shift left), an odd one at 8-9 and 8.
+     */
+    @Override
+    float dotQ3_K(byte[] b, int off, Input x, int n) {
+        short[] xp = x.pairs;
+        int[] scales = q3Scales;
+        float[] acc = lanes8;                       // not a vector across blocks: see dotQ6_K
+        Arrays.fill(acc, 0f);
+        for (int blk = 0; blk < n / 256; blk++) {
+            int p = off + blk * 110;
+            scalesQ3_K(b, p + 96, scales);
+            float d = x.scales[blk] * Float16.toFloat(getShort(b, p + 108));
+            ShortVector h = ByteVector.fromArray(B32, b, p).reinterpretAsShorts();
+            IntVector sumi = IntVector.zero(I8);
+            for (int j = 0; j < 2; j++) {
+                ShortVector l = ByteVector.fromArray(B32, b, p + 32 + 32 * j).reinterpretAsShorts();
+                for (int k = 0; k < 4; k++) {
+                    int y = blk * 256 + 128 * j + 32 * k;
+                    ShortVector even = l.and((short) 3).or(h.lanewise(LSHL, 2).and((short) 4)).sub((short) 4);
+                    ShortVector odd = l.lanewise(ASHR, 8).and((short) 3).or(h.lanewise(ASHR, 6).and((short) 4)).sub((short) 4);
+                    IntVector pairs = even.mul(ShortVector.fromArray(S16, xp, y)).add(odd.mul(ShortVector.fromArray(S16, xp, y + 16)))
+                            .reinterpretAsInts();
+                    IntVector quads = pairs.add(pairs.lanewise(LSHL, 16)).lanewise(ASHR, 16);   // |sum| <= 4 x 4 x 128
+                    int s = 8 * j + 2 * k;                // lanes 0-3 take scale s, 4-7 the next
+                    sumi = sumi.add(quads.mul(IntVector.broadcast(I8, scales[s]).blend(scales[s + 1], UPPER_LANES)));
+                    l = l.lanewise(ASHR, 2);
+                    h = h.lanewise(ASHR, 1);
+                }
+            }
+            ((FloatVector) sumi.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), FloatVector.fromArray(F8, acc, 0)).intoArray(acc, 0);
+        }
+        return hsum8(acc);
+    }
+
+    /**
      * Kernels.dotQ5_K's sums with ggml's int lanes in a vector: each 32 bytes of qs as 16 shorts,
      * an even element in each low byte and the odd one after it in the high byte, against
      * Input.pairs, as dotQ6_K; qh shifted two bits a 64 elements, so element 64j + e finds its

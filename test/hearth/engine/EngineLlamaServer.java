@@ -25,6 +25,8 @@ final class EngineLlamaServer implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern TOKENS = Pattern.compile("\"tokens\"\\s*:\\s*\\[([^\\]]*)\\]");
+    // tiny-model.py options for a qwen2 model whose rows are 256 long, one K-quant block
+    private static final List<String> ROWS_OF_256 = List.of("--embd", "256", "--ff", "512", "--heads", "4", "--kv", "2");
 
     final int port;
     final String baseUrl;
@@ -61,7 +63,12 @@ final class EngineLlamaServer implements AutoCloseable {
      * llama-quantize --pure, into the cache as tiny-qwen2-q5_k.gguf.
      */
     static Path q5_KPath() throws IOException, InterruptedException {
-        return tinyModel("tiny-qwen2-q5_k", List.of("--embd", "256", "--ff", "512", "--heads", "4", "--kv", "2"), "Q5_K");
+        return tinyModel("tiny-qwen2-q5_k", ROWS_OF_256, "Q5_K");
+    }
+
+    /** And a Q3_K one (Q3_K_M files), made the same way. */
+    static Path q3_KPath() throws IOException, InterruptedException {
+        return tinyModel("tiny-qwen2-q3_k", ROWS_OF_256, "Q3_K");
     }
 
     /** name.gguf in the script's cache, written once by its tiny-model.py with these options, then quantised to type unless null. */

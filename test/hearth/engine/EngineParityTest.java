@@ -58,6 +58,13 @@ class EngineParityTest {
     }
 
     @Test
+    void generate_tinyQwen2Q3_K_matchesLlamaServer() throws Exception {
+        Path file = EngineLlamaServer.q3_KPath();
+        assertEquals("Q3_K", Gguf.open(file).requireTensor("token_embd.weight").type.name(), "every matrix is Q3_K, the embedding too");
+        assertParity("tiny-qwen2-q3_k", file, new int[] {64, 97, 150, 20, 250, 400}, PREDICT);
+    }
+
+    @Test
     void cancel_duringALongPrompt_stopsBetweenTwoBatches() throws Exception {
         Engine engine = Engine.load(EngineLlamaServer.modelPath("tiny-qwen2"), 1024);
         int[] checks = {0};

@@ -52,6 +52,11 @@ class KernelsTest {
     }
 
     @Test
+    void dot_q3_K_matchesDequantisedReference() {
+        assertKernelMatchesReference(GgmlType.Q3_K, new int[] {108});
+    }
+
+    @Test
     void dot_q5_K_matchesDequantisedReference() {
         assertKernelMatchesReference(GgmlType.Q5_K, new int[] {0, 2});
     }
@@ -192,8 +197,8 @@ class KernelsTest {
         assertEquals(hasModule ? "VectorKernels" : "Kernels", vector.getClass().getSimpleName());
         if (!hasModule) System.err.println("KernelsTest: no " + Kernels.VECTOR_MODULE + " in this JVM, vector kernels not tested");
         Kernels scalar = new Kernels(8);
-        int[][] scaleOffsets = {{0}, {0}, {0}, {0}, {0, 2}, {0, 2}, {208}};
-        GgmlType[] types = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.IQ4_NL, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K};
+        int[][] scaleOffsets = {{0}, {0}, {0}, {0}, {108}, {0, 2}, {0, 2}, {208}};
+        GgmlType[] types = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.IQ4_NL, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K};
         for (int i = 0; i < types.length; i++) {
             GgmlType type = types[i];
             for (int seed = 0; seed < 20; seed++) {
@@ -235,8 +240,8 @@ class KernelsTest {
     void vectorKernels_atTheLargestSums_equalScalar() {
         Kernels vector = Kernels.create(8);
         Kernels scalar = new Kernels(8);
-        int[][] scaleOffsets = {{0}, {0}, {0}, {0}, {0, 2}, {0, 2}, {208}};
-        GgmlType[] types = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.IQ4_NL, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K};
+        int[][] scaleOffsets = {{0}, {0}, {0}, {0}, {108}, {0, 2}, {0, 2}, {208}};
+        GgmlType[] types = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.IQ4_NL, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K};
         for (int i = 0; i < types.length; i++) {
             for (int fill : new int[] {0x00, 0xff, 0x80, 0x7f}) {
                 for (float value : new float[] {1f, -1f}) {
