@@ -26,8 +26,8 @@ final class Dequant {
                 break;
             case Q4_0: case Q5_0: case IQ4_NL: rowQ4(t.type, b, p, n, out); break;
             case Q3_K: rowQ3_K(b, p, n, out); break;
-            case Q4_K: rowQ4_K(b, p, n, out); break;
-            case Q5_K: rowQ5_K(b, p, n, out); break;
+            case Q4_K: rowQ4_K(b, p, n, out, false); break;
+            case Q5_K: rowQ4_K(b, p, n, out, true); break;
             case Q6_K: rowQ6_K(b, p, n, out); break;
             default: throw new EngineException("cannot read rows of " + t.name + ": type " + t.type + " is not supported");
         }
@@ -78,11 +78,16 @@ final class Dequant {
         }
     }
 
-    private static void rowQ4_K(ByteBuffer b, int p, int n, float[] out) {
+    /**
+     * ggml's dequantize_row_q4_K, and with {@code fifth} its dequantize_row_q5_K: the same scales
+     * and mins, and each quant's fifth bit from qh (see Kernels.dotQ5_K).
+     */
+    private static void rowQ4_K(ByteBuffer b, int p, int n, float[] out, boolean fifth) {
         int[] sc = new int[8];
         int[] mn = new int[8];
+        int size = fifth ? 176 : 144;
         for (int blk = 0; blk < n / 256; blk++) {
-            int q = p + blk * 144;
+            int q = p + blk * size;
             float d = Float16.toFloat(b.getShort(q));
             float min = Float16.toFloat(b.getShort(q + 2));
             Kernels.scalesK4(b.array(), q + 4, sc, mn);
@@ -92,31 +97,8 @@ final class Dequant {
                 float d2 = d * sc[2 * j + 1];
                 float m2 = min * mn[2 * j + 1];
                 for (int l = 0; l < 32; l++) {
-                    int v = b.get(q + 16 + 32 * j + l) & 0xff;
-                    out[blk * 256 + 64 * j + l] = d1 * (v & 0xf) - m1;
-                    out[blk * 256 + 64 * j + 32 + l] = d2 * (v >>> 4) - m2;
-                }
-            }
-        }
-    }
-
-    /** ggml's dequantize_row_q5_K: Q4_K's scales and mins, each quant's fifth bit from qh (see Kernels.dotQ5_K). */
-    private static void rowQ5_K(ByteBuffer b, int p, int n, float[] out) {
-        int[] sc = new int[8];
-        int[] mn = new int[8];
-        for (int blk = 0; blk < n / 256; blk++) {
-            int q = p + blk * 176;
-            float d = Float16.toFloat(b.getShort(q));
-            float min = Float16.toFloat(b.getShort(q + 2));
-            Kernels.scalesK4(b.array(), q + 4, sc, mn);
-            for (int j = 0; j < 4; j++) {
-                float d1 = d * sc[2 * j];
-                float m1 = min * mn[2 * j];
-                float d2 = d * sc[2 * j + 1];
-                float m2 = min * mn[2 * j + 1];
-                for (int l = 0; l < 32; l++) {
-                    int v = b.get(q + 48 + 32 * j + l) & 0xff;
-                    int h = b.get(q + 16 + l) >>> 2 * j;
+                    int v = b.get(q + size - 128 + 32 * j + l) & 0xff;
+                    int h = fifth ? b.get(q + 16 + l) >>> 2 * j : 0;
                     out[blk * 256 + 64 * j + l] = d1 * ((v & 0xf) + ((h & 1) << 4)) - m1;
                     out[blk * 256 + 64 * j + 32 + l] = d2 * ((v >>> 4) + ((h & 2) << 3)) - m2;
                 }

@@ -560,6 +560,19 @@ class Kernels {
         return hsum8(acc);
     }
 
+    /**
+     * total plus the Q5_K block at p's mins against x's block sums of super-block blk, times
+     * its dmin: an exact int, then one FMA, as gcc compiles ggml's summs += dmin * sum.
+     */
+    static float minsQ5_K(byte[] b, int p, Input x, int blk, float total) {
+        long min = minsK4(b, p + 4);
+        int[] sums = x.sums;
+        int g = blk * 16;
+        int minSum = 0;
+        for (int j = 0; j < 8; j++) minSum += scaleK4(min, j) * (sums[g + 2 * j] + sums[g + 2 * j + 1]);
+        return Math.fma(-x.scales[blk] * Float16.toFloat(getShort(b, p + 2)), (float) minSum, total);
+    }
+
     /** A Q3_K block's sixteen scales, less 32, from the twelve bytes at p (ggml's kmask unpacking). */
     static void scalesQ3_K(byte[] b, int p, int[] out) {
         int a0 = getInt(b, p);
@@ -586,19 +599,13 @@ class Kernels {
      */
     float dotQ5_K(byte[] b, int off, Input x, int n) {
         byte[] q = x.quants;
-        int[] sums = x.sums;
         Arrays.fill(acc, 0);
         float mins = 0;
         for (int blk = 0; blk < n / 256; blk++) {
             int p = off + blk * 176;
             long scale = scalesK4(b, p + 4);
-            long min = minsK4(b, p + 4);
             float d = x.scales[blk] * Float16.toFloat(getShort(b, p));
-            float dmin = -x.scales[blk] * Float16.toFloat(getShort(b, p + 2));
-            int g = blk * 16;
-            int minSum = 0;
-            for (int j = 0; j < 8; j++) minSum += scaleK4(min, j) * (sums[g + 2 * j] + sums[g + 2 * j + 1]);
-            mins = Math.fma(dmin, (float) minSum, mins);
+            mins = minsQ5_K(b, p, x, blk, mins);
             int qh = p + 16;
             int y = blk * 256;
             for (int l = 0; l < 8; l++) {

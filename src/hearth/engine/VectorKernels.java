@@ -924,7 +924,6 @@ final class VectorKernels extends Kernels {
     private void blockQ4_K(int base, int blk, Input x) {
         byte[] q = rows;
         int[] xp = x.quadPairs;
-        int[] s = x.sums;
         IntVector sumi = IntVector.zero(I8);
         for (int c = 0; c < 4; c++) {                 // 32 bytes a row: low nibbles are sub-block 2c, high ones 2c + 1
             ShortVector lo = ShortVector.zero(S16);
@@ -946,17 +945,7 @@ final class VectorKernels extends Kernels {
             sumi = sumi.add(loSums.mul(scales.lanewise(LSHR, shift).and(0xff)))
                     .add(hiSums.mul(scales.lanewise(LSHR, shift + 8).and(0xff)));
         }
-        IntVector minLo = IntVector.fromArray(I8, groupScales, 16);
-        IntVector minHi = IntVector.fromArray(I8, groupScales, 24);
-        int g = 16 * blk;
-        IntVector mins = minLo.and(0xff).mul(s[g] + s[g + 1])
-                .add(minLo.lanewise(LSHR, 8).and(0xff).mul(s[g + 2] + s[g + 3]))
-                .add(minLo.lanewise(LSHR, 16).and(0xff).mul(s[g + 4] + s[g + 5]))
-                .add(minLo.lanewise(LSHR, 24).mul(s[g + 6] + s[g + 7]))
-                .add(minHi.and(0xff).mul(s[g + 8] + s[g + 9]))
-                .add(minHi.lanewise(LSHR, 8).and(0xff).mul(s[g + 10] + s[g + 11]))
-                .add(minHi.lanewise(LSHR, 16).and(0xff).mul(s[g + 12] + s[g + 13]))
-                .add(minHi.lanewise(LSHR, 24).mul(s[g + 14] + s[g + 15]));
+        IntVector mins = groupMins(x.sums, blk);
         float yd = x.scales[blk];
         ((FloatVector) sumi.convert(I2F, 0)).fma(FloatVector.fromArray(F8, groupD, 0).mul(yd), FloatVector.fromArray(F8, groupLanes, 0))
                 .intoArray(groupLanes, 0);
@@ -1009,23 +998,29 @@ final class VectorKernels extends Kernels {
                 }
                 ((FloatVector) sumi.convert(I2F, 0)).fma(d, FloatVector.fromArray(F8, groupLanes, 8 * l)).intoArray(groupLanes, 8 * l);
             }
-            int[] sums = x.sums;
-            int g = 16 * blk;
-            IntVector minLo = IntVector.fromArray(I8, scales, 16);
-            IntVector minHi = IntVector.fromArray(I8, scales, 24);
-            IntVector minSum = minLo.and(0xff).mul(sums[g] + sums[g + 1])
-                    .add(minLo.lanewise(LSHR, 8).and(0xff).mul(sums[g + 2] + sums[g + 3]))
-                    .add(minLo.lanewise(LSHR, 16).and(0xff).mul(sums[g + 4] + sums[g + 5]))
-                    .add(minLo.lanewise(LSHR, 24).mul(sums[g + 6] + sums[g + 7]))
-                    .add(minHi.and(0xff).mul(sums[g + 8] + sums[g + 9]))
-                    .add(minHi.lanewise(LSHR, 8).and(0xff).mul(sums[g + 10] + sums[g + 11]))
-                    .add(minHi.lanewise(LSHR, 16).and(0xff).mul(sums[g + 12] + sums[g + 13]))
-                    .add(minHi.lanewise(LSHR, 24).mul(sums[g + 14] + sums[g + 15]));
-            mins = ((FloatVector) minSum.convert(I2F, 0)).fma(FloatVector.fromArray(F8, groupD, 8).mul(-yd), mins);
+            mins = ((FloatVector) groupMins(x.sums, blk).convert(I2F, 0)).fma(FloatVector.fromArray(F8, groupD, 8).mul(-yd), mins);
         }
         sumLanes(groupLanes, 0, splitSums);
         FloatVector.fromArray(F8, splitSums, 0).add(mins).intoArray(splitSums, 0);
         putGroup(splitSums, out, r0, bias);
+    }
+
+    /**
+     * The eight rows' mins of super-block blk (headerQ4_K's, in groupScales 16-31) against x's
+     * block sums: each row's exact sum of min times the 32 quants' sum, as the scalar kernels'.
+     */
+    private IntVector groupMins(int[] s, int blk) {
+        IntVector minLo = IntVector.fromArray(I8, groupScales, 16);
+        IntVector minHi = IntVector.fromArray(I8, groupScales, 24);
+        int g = 16 * blk;
+        return minLo.and(0xff).mul(s[g] + s[g + 1])
+                .add(minLo.lanewise(LSHR, 8).and(0xff).mul(s[g + 2] + s[g + 3]))
+                .add(minLo.lanewise(LSHR, 16).and(0xff).mul(s[g + 4] + s[g + 5]))
+                .add(minLo.lanewise(LSHR, 24).mul(s[g + 6] + s[g + 7]))
+                .add(minHi.and(0xff).mul(s[g + 8] + s[g + 9]))
+                .add(minHi.lanewise(LSHR, 8).and(0xff).mul(s[g + 10] + s[g + 11]))
+                .add(minHi.lanewise(LSHR, 16).and(0xff).mul(s[g + 12] + s[g + 13]))
+                .add(minHi.lanewise(LSHR, 24).mul(s[g + 14] + s[g + 15]));
     }
 
     /**
@@ -1313,20 +1308,14 @@ final class VectorKernels extends Kernels {
     @Override
     float dotQ5_K(byte[] b, int off, Input x, int n) {
         short[] xp = x.pairs;
-        int[] sums = x.sums;
         float[] acc = lanes8;                       // not a vector across blocks: see dotQ6_K
         Arrays.fill(acc, 0f);
         float mins = 0;
         for (int blk = 0; blk < n / 256; blk++) {
             int p = off + blk * 176;
             long scale = scalesK4(b, p + 4);
-            long min = minsK4(b, p + 4);
             float d = x.scales[blk] * Float16.toFloat(getShort(b, p));
-            float dmin = -x.scales[blk] * Float16.toFloat(getShort(b, p + 2));
-            int g = blk * 16;
-            int minSum = 0;
-            for (int j = 0; j < 8; j++) minSum += scaleK4(min, j) * (sums[g + 2 * j] + sums[g + 2 * j + 1]);
-            mins = Math.fma(dmin, (float) minSum, mins);
+            mins = minsQ5_K(b, p, x, blk, mins);
             ShortVector h = ByteVector.fromArray(B32, b, p + 16).reinterpretAsShorts();
             IntVector sumi = IntVector.zero(I8);
             for (int j = 0; j < 4; j++) {
