@@ -69,7 +69,7 @@ final class VectorKernels extends Kernels {
     private int[] rowInts = new int[0];           // Q4_K: each chunk's two mins, laid out as Input.chunkSums;
                                                   // Q6_K: each super-block's scales as dotQ6_K pairs them
     private final float[] chunkTotals = new float[8];
-    private final int[] groupScales = new int[128]; // dotQ4_KGroup: a super-block's scales and mins, eight rows each; dotQ6_KGroup: its scales
+    private final int[] groupScales = new int[128]; // dotQ4_KGroup, dotQ5_KGroup: a super-block's scales and mins, eight rows each (groupMins at 96); dotQ6_KGroup: its scales
     private final float[] groupD = new float[16];   // and its d and dmin (Q6_K: d times x's)
     private final float[] groupLanes = new float[64]; // dotQ6_KGroup: ggml's float lane l of row r at 8l + r
     private final int[] chunkMins = new int[8];
@@ -945,7 +945,8 @@ final class VectorKernels extends Kernels {
             sumi = sumi.add(loSums.mul(scales.lanewise(LSHR, shift).and(0xff)))
                     .add(hiSums.mul(scales.lanewise(LSHR, shift + 8).and(0xff)));
         }
-        IntVector mins = groupMins(x.sums, blk);
+        groupMins(x.sums, blk);
+        IntVector mins = IntVector.fromArray(I8, groupScales, 96);
         float yd = x.scales[blk];
         ((FloatVector) sumi.convert(I2F, 0)).fma(FloatVector.fromArray(F8, groupD, 0).mul(yd), FloatVector.fromArray(F8, groupLanes, 0))
                 .intoArray(groupLanes, 0);
@@ -998,7 +999,8 @@ final class VectorKernels extends Kernels {
                 }
                 ((FloatVector) sumi.convert(I2F, 0)).fma(d, FloatVector.fromArray(F8, groupLanes, 8 * l)).intoArray(groupLanes, 8 * l);
             }
-            mins = ((FloatVector) groupMins(x.sums, blk).convert(I2F, 0)).fma(FloatVector.fromArray(F8, groupD, 8).mul(-yd), mins);
+            groupMins(x.sums, blk);
+            mins = ((FloatVector) IntVector.fromArray(I8, scales, 96).convert(I2F, 0)).fma(FloatVector.fromArray(F8, groupD, 8).mul(-yd), mins);
         }
         sumLanes(groupLanes, 0, splitSums);
         FloatVector.fromArray(F8, splitSums, 0).add(mins).intoArray(splitSums, 0);
@@ -1007,20 +1009,21 @@ final class VectorKernels extends Kernels {
 
     /**
      * The eight rows' mins of super-block blk (headerQ4_K's, in groupScales 16-31) against x's
-     * block sums: each row's exact sum of min times the 32 quants' sum, as the scalar kernels'.
+     * block sums, into groupScales[96 + r]: each row's exact sum of min times the 32 quants'
+     * sum, as the scalar kernels'. Through the array: a method returning a vector boxes it.
      */
-    private IntVector groupMins(int[] s, int blk) {
+    private void groupMins(int[] s, int blk) {
         IntVector minLo = IntVector.fromArray(I8, groupScales, 16);
         IntVector minHi = IntVector.fromArray(I8, groupScales, 24);
         int g = 16 * blk;
-        return minLo.and(0xff).mul(s[g] + s[g + 1])
+        minLo.and(0xff).mul(s[g] + s[g + 1])
                 .add(minLo.lanewise(LSHR, 8).and(0xff).mul(s[g + 2] + s[g + 3]))
                 .add(minLo.lanewise(LSHR, 16).and(0xff).mul(s[g + 4] + s[g + 5]))
                 .add(minLo.lanewise(LSHR, 24).mul(s[g + 6] + s[g + 7]))
                 .add(minHi.and(0xff).mul(s[g + 8] + s[g + 9]))
                 .add(minHi.lanewise(LSHR, 8).and(0xff).mul(s[g + 10] + s[g + 11]))
                 .add(minHi.lanewise(LSHR, 16).and(0xff).mul(s[g + 12] + s[g + 13]))
-                .add(minHi.lanewise(LSHR, 24).mul(s[g + 14] + s[g + 15]));
+                .add(minHi.lanewise(LSHR, 24).mul(s[g + 14] + s[g + 15])).intoArray(groupScales, 96);
     }
 
     /**
