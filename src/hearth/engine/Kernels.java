@@ -34,7 +34,7 @@ class Kernels {
     final int[] sc = new int[8];                   // Q4_K scales and mins of one block
     final int[] mn = new int[8];
     private final float[] acc = new float[8];
-    final int[] q3Scales = new int[16];            // dotQ3_K's: a block's scales
+    final int[] q3Scales = new int[16];            // a Q3_K block's sixteen scales (dotQ3_K)
     final float[] pair = new float[2];            // dot2's two results
 
     Kernels(int lanes) {
@@ -560,19 +560,6 @@ class Kernels {
         return hsum8(acc);
     }
 
-    /**
-     * total plus the Q5_K block at p's mins against x's block sums of super-block blk, times
-     * its dmin: an exact int, then one FMA, as gcc compiles ggml's summs += dmin * sum.
-     */
-    static float minsQ5_K(byte[] b, int p, Input x, int blk, float total) {
-        long min = minsK4(b, p + 4);
-        int[] sums = x.sums;
-        int g = blk * 16;
-        int minSum = 0;
-        for (int j = 0; j < 8; j++) minSum += scaleK4(min, j) * (sums[g + 2 * j] + sums[g + 2 * j + 1]);
-        return Math.fma(-x.scales[blk] * Float16.toFloat(getShort(b, p + 2)), (float) minSum, total);
-    }
-
     /** A Q3_K block's sixteen scales, less 32, from the twelve bytes at p (ggml's kmask unpacking). */
     static void scalesQ3_K(byte[] b, int p, int[] out) {
         int a0 = getInt(b, p);
@@ -626,6 +613,19 @@ class Kernels {
             }
         }
         return hsum8(acc) + mins;
+    }
+
+    /**
+     * total plus the Q5_K block at p's mins against x's block sums of super-block blk, times
+     * its dmin: an exact int, then one FMA, as gcc compiles ggml's summs += dmin * sum.
+     */
+    static float minsQ5_K(byte[] b, int p, Input x, int blk, float total) {
+        long min = minsK4(b, p + 4);
+        int[] sums = x.sums;
+        int g = blk * 16;
+        int minSum = 0;
+        for (int j = 0; j < 8; j++) minSum += scaleK4(min, j) * (sums[g + 2 * j] + sums[g + 2 * j + 1]);
+        return Math.fma(-x.scales[blk] * Float16.toFloat(getShort(b, p + 2)), (float) minSum, total);
     }
 
     /** Q6_K against Q8_K in ggml's AVX2 lane order; the -32 offset is taken off per lane via bsums. */

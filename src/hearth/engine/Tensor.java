@@ -84,9 +84,8 @@ final class Tensor {
      */
     private record Layout(int headAt, int headBytes, int[] words) {
         static final Layout Q4_K = new Layout(0, 0, range(0, 144));
-        static final Layout Q6_K = new Layout(208, 2, q6_KWords());
-
         static final Layout Q5_K = new Layout(0, 0, range(0, 176));
+        static final Layout Q6_K = new Layout(208, 2, q6_KWords());
 
         static Layout of(GgmlType type) {
             return type == GgmlType.Q4_K ? Q4_K : type == GgmlType.Q5_K ? Q5_K : type == GgmlType.Q6_K ? Q6_K : null;
