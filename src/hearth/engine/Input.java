@@ -39,10 +39,11 @@ final class Input {
         if (q8_K && n % 256 != 0) throw new EngineException("a Q8_K row needs a multiple of 256 values, found " + n);
         boolean quantised = q8_0 || q8_K;
         boolean rows = reader == Reader.ROWS;
-        boolean chunked = batch == GgmlType.Q4_K;
+        GgmlType shape = batchShape(batch);
+        boolean chunked = shape == GgmlType.Q4_K;
         this.kind = kind;
         this.length = n;
-        this.batch = batchShape(batch);
+        this.batch = shape;
         this.reader = reader;
         this.values = quantised ? null : new float[n];
         this.quants = quantised ? new byte[n] : null;
@@ -50,17 +51,26 @@ final class Input {
         this.sums = q8_K ? new int[n / 16] : null;
         this.pairs = quantised && rows ? new short[n] : null;
         this.pairSums = q8_K && rows ? new int[n / 16] : null;
-        this.lanes = batch != null && quantised && !chunked && rows ? new float[n] : null;
+        this.lanes = shape != null && quantised && !chunked && rows ? new float[n] : null;
         this.chunks = chunked && rows ? new float[(n / 256 + 1) / 2 * 512] : null;
         this.chunkSums = chunked && rows ? new int[(n / 64 + 7) / 8 * 16] : null;
         this.floats = chunked ? new float[n] : null;
-        this.laneFloats = batch == GgmlType.Q6_K && reader == Reader.TILES ? new float[n] : null;
+        this.laneFloats = shape == GgmlType.Q6_K && reader == Reader.TILES ? new float[n] : null;
         this.quadPairs = reader == Reader.GROUPS ? new int[n / 2] : null;
     }
 
-    /** What of a batch's row type the arrays depend on: Q4_K and Q6_K rows have their own, the others share lanes. */
+    /**
+     * What of a batch's row type the arrays depend on: Q4_K and Q6_K rows have their own, Q8_0,
+     * Q4_0 and Q5_0 ones share lanes (VectorKernels.dotRows decodes those for a whole batch), and
+     * the others need none: their batches go a row and a token at a time.
+     */
     private static GgmlType batchShape(GgmlType batch) {
-        return batch == null || batch == GgmlType.Q4_K || batch == GgmlType.Q6_K ? batch : GgmlType.Q8_0;
+        if (batch == null) return null;
+        switch (batch) {
+            case Q4_K: case Q6_K: return batch;
+            case Q8_0: case Q4_0: case Q5_0: return GgmlType.Q8_0;
+            default: return null;
+        }
     }
 
     static Kind kindFor(GgmlType weight) {
