@@ -166,7 +166,6 @@ public final class Engine {
             if (count < limit) logits = transformer.forward(new int[] {token}, used, true);
         }
         long genNanos = System.nanoTime() - genStart;
-        HeapTrim.now();                             // the answer is done: its free heap goes back to the OS until the next
         return new Result(Arrays.copyOf(out, count), prompt.length, count, promptNanos / 1_000_000, genNanos / 1_000_000, reason);
     }
 

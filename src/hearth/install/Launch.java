@@ -72,8 +72,7 @@ public record Launch(String java, List<String> flags, Path jar) {
             // old generation with no room grows at each young collection that promotes anything,
             // and Serial follows every such growth with a full collection; with 0 % a 1.5B model's
             // first answers ran 473 full collections (3.4 s) where 1 % ran 21 (0.7 s in all), the
-            // first answer after spawn came 1-3 s sooner, and the server's RSS was the same (once an
-            // answer is done, hearth.engine.HeapTrim gives the 1 % back until the next one). Full
+            // first answer after spawn came 1-3 s sooner, and the server's RSS was the same. Full
             // collections are cheap anyway: the weights sit at the bottom of the heap (Engine.hold)
             // and move only when something below them dies, which a full collection would otherwise
             // leave in place as up to 5 % of the heap of dead filler (MarkSweepDeadRatio), resident.
