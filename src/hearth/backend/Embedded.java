@@ -41,8 +41,12 @@ final class Embedded implements Dialect {
         try {
             return file + " (" + LocalChat.describe(file, chatTemplate) + ")";
         } catch (EngineException e) {
-            throw new BackendException(BackendException.Kind.UNREACHABLE, "cannot run model file " + file + ": " + e.getMessage());
+            throw unusable(e);
         }
+    }
+
+    private BackendException unusable(EngineException e) {
+        return new BackendException(BackendException.Kind.UNREACHABLE, "cannot run model file " + file + ": " + e.getMessage());
     }
 
     public String kind() { return "embedded"; }
@@ -121,7 +125,7 @@ final class Embedded implements Dialect {
                 try {
                     chat = LocalChat.load(file, maxContext, chatTemplate, threads);
                 } catch (EngineException e) {
-                    throw new BackendException(BackendException.Kind.UNREACHABLE, "cannot run model file " + file + ": " + e.getMessage());
+                    throw unusable(e);
                 }
             }
             return chat;

@@ -158,6 +158,11 @@ class Kernels {
         return false;
     }
 
+    /** Whether {@link #dotTiles} takes tokens in fours through grouped rows of this type (else each on its own). */
+    boolean tiles(GgmlType type) {
+        return false;
+    }
+
     /** Loads groups g, g+1, ... of a grouped tensor, at most {@code max}, about 2 x LOAD_BYTES; returns how many. */
     int loadGroups(Tensor w, int g, int max) {
         return selectGroups(w, g, Math.max(1, Math.min(2 * LOAD_BYTES / (Tensor.GROUP * w.rowBytes), max)));

@@ -21,10 +21,10 @@ final class Matmul {
     void apply(Tensor w, float[][] x, float[][] out, float[] bias, Input.Pool inputs) {
         int n = w.columns();
         int rows = (int) w.rows();
-        if (w.grouped() && kernels[0].dotsGroups()) {   // Q4_K, Q5_K or Q6_K rows in groups of eight
-            // tokens in fours against tiles of two groups, any other token on its own (one token: several groups a load);
-            // Q5_K has no tiles: llama.cpp takes a batch through it a token at a time, with the same sums as one token's
-            int fours = w.type == GgmlType.Q5_K ? 0 : x.length - x.length % 4;
+        if (w.grouped() && kernels[0].dotsGroups()) {   // K-quant rows in groups of eight
+            // tokens in fours against tiles of two groups where the kernels have tiles for the type,
+            // any other token on its own (one token: several groups a load)
+            int fours = kernels[0].tiles(w.type) ? x.length - x.length % 4 : 0;
             Input[] in = new Input[x.length];
             for (int t = 0; t < x.length; t++) in[t] = t < fours ? inputs.ofTiles(x[t], n, w.type, t) : inputs.ofGroups(x[t], n, t);
             workers.run(rows / Tensor.GROUP, MIN_ROWS_PER_CHUNK / Tensor.GROUP, (worker, from, to) -> {

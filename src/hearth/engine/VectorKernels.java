@@ -185,6 +185,12 @@ final class VectorKernels extends Kernels {
         }
     }
 
+    /** Q4_K and Q6_K: llama.cpp takes a batch through Q5_K rows a token at a time, with one token's sums. */
+    @Override
+    boolean tiles(GgmlType type) {
+        return type == GgmlType.Q4_K || type == GgmlType.Q6_K;
+    }
+
     @Override
     void dotTiles(Tensor w, int count, Input[] in, int fours, float[][] out, int g0, float[] bias) {
         int n = in[0].length;

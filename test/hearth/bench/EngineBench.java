@@ -77,10 +77,7 @@ public final class EngineBench {
         Engine engine = Engine.load(file, Config.ENGINE_MAX_CONTEXT);  // the server's context; its cache grows only as used
         Speed server = null;
         Speed ours = null;
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         String base = script("start", String.valueOf(port), name).trim();
         try {
             complete(base, Arrays.copyOf(prompt, 32), 16);                 // warm-ups: llama-server's caches, our JIT
@@ -171,10 +168,7 @@ public final class EngineBench {
      */
     private static long llamaServerMemory(Path file, int context) throws IOException, InterruptedException {
         Path server = Path.of(script("path").trim(), "llama-bin", "llama-server");
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         Process process = new ProcessBuilder(server.toString(), "-m", file.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port),
                 "--jinja", "-c", String.valueOf(context), "-np", "1", "-t", String.valueOf(Runtime.getRuntime().availableProcessors()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -196,6 +190,12 @@ public final class EngineBench {
         } finally {
             process.destroy();
             process.waitFor();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 
