@@ -29,6 +29,7 @@ final class Dequant {
             case Q4_K: rowQ4_K(b, p, n, out, false); break;
             case Q5_K: rowQ4_K(b, p, n, out, true); break;
             case Q6_K: rowQ6_K(b, p, n, out); break;
+            case IQ4_XS: rowIq4Xs(b, p, n, out); break;
             default: throw new EngineException("cannot read rows of " + t.name + ": type " + t.type + " is not supported");
         }
     }
@@ -57,6 +58,25 @@ final class Dequant {
                 }
                 out[blk * 32 + j] = x0 * d;
                 out[blk * 32 + j + 16] = x1 * d;
+            }
+        }
+    }
+
+    /** ggml's dequantize_row_iq4_xs: each 32 elements d x (their six-bit scale - 32), times each one's IQ4_NL value. */
+    private static void rowIq4Xs(ByteBuffer b, int p, int n, float[] out) {
+        for (int blk = 0; blk < n / 256; blk++) {
+            int q = p + blk * 136;
+            float d = Float16.toFloat(b.getShort(q));
+            int high = b.getShort(q + 2);
+            for (int sub = 0; sub < 8; sub++) {
+                int scale = b.get(q + 4 + sub / 2) >> 4 * (sub % 2) & 0xf | (high >> 2 * sub & 3) << 4;
+                float dl = d * (scale - 32);
+                int o = blk * 256 + sub * 32;
+                for (int j = 0; j < 16; j++) {
+                    int v = b.get(q + 8 + 16 * sub + j);
+                    out[o + j] = dl * Kernels.IQ4_NL_VALUES[v & 0xf];
+                    out[o + j + 16] = dl * Kernels.IQ4_NL_VALUES[v >> 4 & 0xf];
+                }
             }
         }
     }

@@ -18,7 +18,7 @@ public final class Engine {
 
     private final Model model;
     private final Path file;
-    private final boolean groups;                   // whether the kernels read Q4_K, Q5_K and Q6_K rows in groups (Tensor.hold)
+    private final boolean groups;                   // whether the kernels read Q4_0, Q4_K, Q5_K and Q6_K rows in groups (Tensor.hold)
     private final Transformer transformer;
     private final Set<Integer> stopTokens = new HashSet<>();
 

@@ -20,7 +20,7 @@ final class Input {
     final int[] sums;       // Q8_K: sum of each 16 quants (ggml block_q8_K.bsums)
     final int[] pairSums;   // Q8_K but from ofGroups: per block, sums 0, 2, .., 14, then 1, 3, .., 15 (as VectorKernels.dotQ6_K reads them)
     final short[] pairs;    // Q8_0/Q8_K but from ofGroups: the quants as VectorKernels read them, see pairs()
-    final float[] lanes;    // in a batch for Q8_0/Q4_0/Q5_0/Q6_K rows: the quants as floats in VectorKernels' lane order, see lanes()
+    final float[] lanes;    // in a batch for Q8_0/Q5_0/Q6_K rows: the quants as floats in VectorKernels' lane order, see lanes()
     final float[] chunks;   // in a batch for Q4_K rows: the quants as floats, a lane per 64-element chunk, see chunks()
     final int[] chunkSums;  // and per chunk the sums of its first and last two 16s, see chunks()
     final float[] floats;   // in a batch for Q4_K rows: the quants as floats, in order (VectorKernels.dotTileQ4_K)
@@ -60,15 +60,16 @@ final class Input {
     }
 
     /**
-     * What of a batch's row type the arrays depend on: Q4_K and Q6_K rows have their own, Q8_0,
-     * Q4_0 and Q5_0 ones share lanes (VectorKernels.dotRows decodes those for a whole batch), and
-     * the others need none: their batches go a row and a token at a time.
+     * What of a batch's row type the arrays depend on: Q4_K and Q6_K rows have their own, Q8_0
+     * and Q5_0 ones share lanes (VectorKernels.dotRows decodes those for a whole batch), and the
+     * others need none: their batches go a row and a token at a time (Q4_0's too: llama.cpp
+     * repacks its rows and sums each block whole, Kernels.dotQ4Repacked).
      */
     private static GgmlType batchShape(GgmlType batch) {
         if (batch == null) return null;
         switch (batch) {
             case Q4_K: case Q6_K: return batch;
-            case Q8_0: case Q4_0: case Q5_0: return GgmlType.Q8_0;
+            case Q8_0: case Q5_0: return GgmlType.Q8_0;
             default: return null;
         }
     }
@@ -79,9 +80,9 @@ final class Input {
             case F16: return Kind.F16;
             case BF16: return Kind.BF16;
             case Q8_0: case Q4_0: case Q5_0: case IQ4_NL: return Kind.Q8_0;
-            case Q3_K: case Q4_K: case Q5_K: case Q6_K: return Kind.Q8_K;
+            case Q3_K: case Q4_K: case Q5_K: case Q6_K: case IQ4_XS: return Kind.Q8_K;
             default: throw new EngineException("weight type " + weight + " is not supported by the embedded engine;"
-                    + " use a model quantised as F16, BF16, Q8_0, Q4_0, Q5_0, IQ4_NL, Q3_K(_M), Q4_K(_M), Q5_K(_M) or Q6_K");
+                    + " use a model quantised as F16, BF16, Q8_0, Q4_0, Q5_0, IQ4_NL, IQ4_XS, Q3_K(_M), Q4_K(_M), Q5_K(_M) or Q6_K");
         }
     }
 
@@ -110,9 +111,9 @@ final class Input {
             return take(kind, n, batch, Reader.ROWS, token).fill(x, 0);
         }
 
-        /** One token, quantised to Q8_K, for rows that Tensor.hold laid out in groups (see quadPairs). */
-        Input ofGroups(float[] x, int n, int token) {
-            return take(Kind.Q8_K, n, null, Reader.GROUPS, token).fill(x, 0);
+        /** One token, quantised to Q8_0 or Q8_K as the rows' type needs, for rows that Tensor.hold laid out in groups (see quadPairs). */
+        Input ofGroups(GgmlType rows, float[] x, int n, int token) {
+            return take(kindFor(rows), n, null, Reader.GROUPS, token).fill(x, 0);
         }
 
         /** One of a batch of tokens, quantised to Q8_K, for Q4_K or Q6_K rows laid out in groups (Kernels.dotTiles). */

@@ -35,6 +35,7 @@ class Kernels {
     final int[] mn = new int[8];
     private final float[] acc = new float[8];
     final int[] q3Scales = new int[16];            // a Q3_K block's sixteen scales (dotQ3_K)
+    private final int[] iq4Lanes = new int[8];     // an IQ4_XS super-block's int lanes (dotIq4Xs)
     final float[] pair = new float[2];            // dot2's two results
 
     Kernels(int lanes) {
@@ -153,7 +154,7 @@ class Kernels {
         return LOAD_BYTES / w.rowBytes;
     }
 
-    /** Whether {@link #dotGroups} runs: VectorKernels' Q4_K, Q5_K and Q6_K kernels for tensors Tensor.hold laid out in groups. */
+    /** Whether {@link #dotGroups} runs: VectorKernels' Q4_0, Q4_K, Q5_K and Q6_K kernels for tensors Tensor.hold laid out in groups. */
     boolean dotsGroups() {
         return false;
     }
@@ -205,9 +206,24 @@ class Kernels {
     }
 
     /**
+     * How many of a batch's first tokens llama.cpp multiplies by rows of this type through the
+     * kernels that sum in another order than its row-by-row vec_dot on x86 (see {@link #dot}):
+     * Q4_K's repacked gemm takes tokens in fours (the rest go one by one, gemv); Q4_0 and IQ4_NL
+     * rows in eights are repacked (repack.cpp, q4_0_8x8 and iq4_nl_8x8), every token through them;
+     * IQ4_XS rows in eights go through iqp.cpp's panels in a batch of eight tokens or more.
+     */
+    static int together(GgmlType type, int tokens, long rows) {
+        switch (type) {
+            case Q4_0: case IQ4_NL: return rows % 8 == 0 ? tokens : 0;
+            case IQ4_XS: return tokens >= 8 && rows % 8 == 0 ? tokens : 0;
+            default: return tokens - tokens % 4;
+        }
+    }
+
+    /**
      * The dot product of the loaded row (see {@link #load}), of a {@code type} tensor, with x.
-     * {@code grouped}: x is one of a group of four tokens that llama.cpp multiplies together (see
-     * {@link #dotQ4_K}); only Q4_K sums differently then.
+     * {@code grouped}: x is one of the tokens that llama.cpp multiplies together (see
+     * {@link #together}); Q4_0, IQ4_NL, Q4_K and IQ4_XS sum differently then.
      */
     float dot(GgmlType type, Input x, boolean grouped) {
         byte[] b = rows;
@@ -218,11 +234,13 @@ class Kernels {
             case F16: return dotF16(b, off, x.values, n);
             case BF16: return dotBf16(b, off, x.values, n);
             case Q8_0: return dotQ8_0(b, off, x, n);
-            case Q4_0: case Q5_0: case IQ4_NL: return dotQ4(type, b, off, x, n);
+            case Q4_0: case IQ4_NL: return grouped ? dotQ4Repacked(type, b, off, x, n) : dotQ4(type, b, off, x, n);
+            case Q5_0: return dotQ4(type, b, off, x, n);
             case Q3_K: return dotQ3_K(b, off, x, n);
             case Q4_K: return dotQ4_K(b, off, x, n, grouped);
             case Q5_K: return dotQ5_K(b, off, x, n);
             case Q6_K: return dotQ6_K(b, off, x, n);
+            case IQ4_XS: return dotIq4Xs(b, off, x, n, grouped);
             default: throw new EngineException("no kernel for " + type);
         }
     }
@@ -444,6 +462,30 @@ class Kernels {
         return ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7));
     }
 
+    /**
+     * Q4_0 and IQ4_NL rows as llama.cpp multiplies them once it has repacked them in eights
+     * (gemv_q4_b32_8x8_q8_0_lut_avx and its gemm): each block's products summed exactly, then
+     * one FMA by the two scales' product a block, into a single total.
+     */
+    float dotQ4Repacked(GgmlType type, byte[] b, int off, Input x, int n) {
+        float acc = 0;
+        for (int blk = 0; blk < n / 32; blk++) {
+            int p = off + blk * type.blockBytes;
+            acc = Math.fma((float) blockQ4(type, b, p, x, blk * 32), Float16.toFloat(getShort(b, p)) * x.scales[blk], acc);
+        }
+        return acc;
+    }
+
+    /** The exact sum of the products of the Q4_0 or IQ4_NL block at p with x's quants from y. */
+    int blockQ4(GgmlType type, byte[] b, int p, Input x, int y) {
+        int[] w = values;
+        unpack4(type, b, p, w);
+        byte[] q = x.quants;
+        int sum = 0;
+        for (int j = 0; j < 32; j++) sum += w[j] * q[y + j];
+        return sum;
+    }
+
     private static int dot4(int[] w, int p, byte[] q, int y) {
         return w[p] * q[y] + w[p + 1] * q[y + 1] + w[p + 2] * q[y + 2] + w[p + 3] * q[y + 3];
     }
@@ -563,6 +605,41 @@ class Kernels {
             }
         }
         return hsum8(acc);
+    }
+
+    /**
+     * IQ4_XS against Q8_K. A block: d (F16), scales_h (two high bits of each of eight six-bit
+     * scales), scales_l (their low four bits, two a byte), then 32 elements a sub-block as IQ4_NL
+     * lays them out (sixteen bytes, low nibbles first); an element is d x (scale - 32) x its
+     * IQ4_NL value. Alone or in a small batch (ggml_vec_dot_iq4_xs_q8_K, AVX2): int lane l sums
+     * elements 4l..4l+3 of every 32 times their scale, one FMA a super-block, then hsum_float_8.
+     * Grouped (iqp.cpp's panels, see {@link #together}): the lanes' total, one FMA a super-block.
+     */
+    float dotIq4Xs(byte[] b, int off, Input x, int n, boolean grouped) {
+        byte[] q = x.quants;
+        int[] w = values;
+        float total = 0;
+        Arrays.fill(acc, 0);
+        for (int blk = 0; blk < n / 256; blk++) {
+            int p = off + blk * 136;
+            float d = Float16.toFloat(getShort(b, p)) * x.scales[blk];
+            int high = getShort(b, p + 2);
+            int[] lanes = iq4Lanes;
+            Arrays.fill(lanes, 0);
+            for (int sub = 0; sub < 8; sub++) {
+                int scale = (b[p + 4 + sub / 2] >> 4 * (sub % 2) & 0xf | (high >> 2 * sub & 3) << 4) - 32;
+                unpack4(GgmlType.IQ4_NL, b, p + 8 + 16 * sub - 2, w);     // an IQ4_NL block's nibbles, without its d
+                for (int l = 0; l < 8; l++) lanes[l] += scale * dot4(w, 4 * l, q, blk * 256 + 32 * sub + 4 * l);
+            }
+            if (grouped) {
+                int sum = 0;
+                for (int l = 0; l < 8; l++) sum += lanes[l];
+                total = Math.fma((float) sum, d, total);
+            } else {
+                for (int l = 0; l < 8; l++) acc[l] = Math.fma(d, (float) lanes[l], acc[l]);
+            }
+        }
+        return grouped ? total : hsum8(acc);
     }
 
     /** A Q3_K block's sixteen scales, less 32, from the twelve bytes at p (ggml's kmask unpacking). */

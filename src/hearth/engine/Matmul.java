@@ -26,7 +26,7 @@ final class Matmul {
             // any other token on its own (one token: several groups a load)
             int fours = kernels[0].tiles(w.type) ? x.length - x.length % 4 : 0;
             Input[] in = new Input[x.length];
-            for (int t = 0; t < x.length; t++) in[t] = t < fours ? inputs.ofTiles(x[t], n, w.type, t) : inputs.ofGroups(x[t], n, t);
+            for (int t = 0; t < x.length; t++) in[t] = t < fours ? inputs.ofTiles(x[t], n, w.type, t) : inputs.ofGroups(w.type, x[t], n, t);
             workers.run(rows / Tensor.GROUP, MIN_ROWS_PER_CHUNK / Tensor.GROUP, (worker, from, to) -> {
                 Kernels k = kernels[worker];
                 for (int g = from; g < to; ) {
@@ -40,7 +40,7 @@ final class Matmul {
         Input.Kind kind = Input.kindFor(w.type);
         Input[] in = new Input[x.length];
         for (int t = 0; t < x.length; t++) in[t] = inputs.of(kind, x[t], n, x.length > 1 ? w.type : null, t);
-        int grouped = x.length - x.length % 4;             // llama.cpp's repacked gemm takes tokens in fours
+        int grouped = Kernels.together(w.type, x.length, rows);
         workers.run(rows, MIN_ROWS_PER_CHUNK, (worker, from, to) -> {
             Kernels k = kernels[worker];
             for (int r0 = from; r0 < to; ) {

@@ -107,8 +107,8 @@ final class Model {
 
     /**
      * Reads the matrices into the heap (Tensor.hold), largest first, while the heap has room for
-     * them and {@code reserve} bytes more (the KV cache, activations); with {@code group}, Q4_K,
-     * Q5_K and Q6_K ones in groups of eight rows for the vector kernels. They share as few arrays as
+     * them and {@code reserve} bytes more (the KV cache, activations); with {@code group}, Q4_0,
+     * Q4_K, Q5_K and Q6_K ones in groups of eight rows for the vector kernels. They share as few arrays as
      * hold them: the heap grows, and collects, once an array rather than once a matrix (a
      * collection per matrix added seconds to loading a 1 GB model). Any left over stay mapped and
      * are copied a few rows at a time as they are multiplied: only slower, with the same results.

@@ -2,7 +2,7 @@
 // and its bytes, memory-mapped read-only. A tensor over 2 GiB is mapped as several buffers, each
 // holding whole rows, so a row never straddles two buffers. A matrix may instead be read once into
 // a byte array (hold), which the kernels then read in place, with no copy per multiplication; a
-// Q4_K, Q5_K or Q6_K one with its rows eight at a time side by side, as llama.cpp repacks Q4_K on x86.
+// Q4_0, Q4_K, Q5_K or Q6_K one with its rows eight at a time side by side, as llama.cpp repacks Q4_0 and Q4_K on x86.
 // A held tensor's mapped pages are never touched, so it is resident once.
 package hearth.engine;
 
@@ -52,7 +52,7 @@ final class Tensor {
         return bytes() + 2 * Kernels.ROW_PAD;
     }
 
-    /** Whether hold can lay it out in groups: Q4_K, Q5_K or Q6_K rows in eights. */
+    /** Whether hold can lay it out in groups: Q4_0, Q4_K, Q5_K or Q6_K rows in eights. */
     boolean groupable() {
         return holdable() && Layout.of(type) != null && rows() % GROUP == 0;
     }
@@ -76,19 +76,26 @@ final class Tensor {
 
     /**
      * How hold lays out a grouped super-block of eight rows: first each row's {@code headBytes} from
-     * {@code headAt} (Q6_K: d, 2 bytes; Q4_K: none), row after row; then, for each 4-byte word
+     * {@code headAt} (Q4_0 and Q6_K: d, 2 bytes; Q4_K: none), row after row; then, for each 4-byte word
      * of the block in {@code words}' order, the eight rows' copies of it side by side, so one
      * 32-byte load meets all eight rows. Q6_K's words follow its kernel: the scales, then for
      * each of ggml's int lanes l and half j, the ql words of quarters 4j, 4j+2 and 4j+1, 4j+3
      * and the qh word of all four, each the four elements 4l..4l+3 of its quarters.
      */
     private record Layout(int headAt, int headBytes, int[] words) {
+        static final Layout Q4_0 = new Layout(0, 2, range(2, 18));
         static final Layout Q4_K = new Layout(0, 0, range(0, 144));
         static final Layout Q5_K = new Layout(0, 0, range(0, 176));
         static final Layout Q6_K = new Layout(208, 2, q6_KWords());
 
         static Layout of(GgmlType type) {
-            return type == GgmlType.Q4_K ? Q4_K : type == GgmlType.Q5_K ? Q5_K : type == GgmlType.Q6_K ? Q6_K : null;
+            switch (type) {
+                case Q4_0: return Q4_0;
+                case Q4_K: return Q4_K;
+                case Q5_K: return Q5_K;
+                case Q6_K: return Q6_K;
+                default: return null;
+            }
         }
 
         private static int[] range(int from, int to) {

@@ -2,7 +2,7 @@
 // lane sums are exact, so they equal the scalar kernels' and ggml's, and the float lanes then add
 // in the same order: results are bit for bit those of Kernels. A prompt's batch of tokens goes
 // through dotRows instead, which decodes each weight row to floats once and makes the same integer
-// lane sums with float FMAs (exact below 2^24); one token through Q4_K, Q5_K or Q6_K rows that
+// lane sums with float FMAs (exact below 2^24); one token through Q4_0, Q4_K, Q5_K or Q6_K rows that
 // Tensor.hold laid out eight at a time goes through dotGroups, a row per int lane, and a
 // batch through dotTiles, four tokens against sixteen rows decoded to floats, a row per float
 // lane; the tiled attention's dotKeys and madFloats run a lane per key and per value element,
@@ -54,6 +54,7 @@ final class VectorKernels extends Kernels {
     // or 2 and 3 (l odd) of int l / 2
     private static final VectorShuffle<Integer> SCALE_PAIRS = VectorShuffle.fromValues(I8, 0, 0, 1, 1, 2, 2, 3, 3);
     private static final IntVector EVEN_SCALE_SHIFTS = IntVector.fromArray(I8, new int[] {24, 8, 24, 8, 24, 8, 24, 8}, 0);
+    private static final IntVector HALF_SHIFTS = IntVector.fromArray(I8, new int[] {0, 16, 0, 16, 0, 16, 0, 16}, 0);  // with SCALE_PAIRS: short l to int lane l
     private static final IntVector ODD_SCALE_SHIFTS = IntVector.fromArray(I8, new int[] {16, 0, 16, 0, 16, 0, 16, 0}, 0);
 
     private static final int TILE_ROWS = 16;            // rows of a tile: two groups of eight (and Q4_K rows a load)
@@ -108,7 +109,7 @@ final class VectorKernels extends Kernels {
         boolean lanes = in[0].lanes != null;
         if (type == GgmlType.Q4_K && in[0].chunks != null) dotRowsQ4_K(w, count, in, grouped, out, r0, bias);
         else if (type == GgmlType.Q6_K && lanes) dotRowsQ6_K(w, count, in, out, r0, bias);
-        else if ((type == GgmlType.Q8_0 || type == GgmlType.Q4_0 || type == GgmlType.Q5_0) && lanes) dotRowsLanes(w, count, in, out, r0, bias);
+        else if ((type == GgmlType.Q8_0 || type == GgmlType.Q5_0) && lanes) dotRowsLanes(w, count, in, out, r0, bias);
         else super.dotRows(w, count, in, grouped, out, r0, bias);
     }
 
@@ -793,6 +794,17 @@ final class VectorKernels extends Kernels {
         return hsum8(acc);
     }
 
+    /** Kernels.blockQ4 for Q4_0: dotQ4's int lanes of one block, added up. */
+    @Override
+    int blockQ4(GgmlType type, byte[] b, int p, Input x, int y) {
+        if (type != GgmlType.Q4_0) return super.blockQ4(type, b, p, x, y);
+        ShortVector v = ByteVector.fromArray(B32, b, p + 2 - 16).reinterpretAsInts().rearrange(UPPER_TWICE)
+                .lanewise(ASHR, HIGH_NIBBLE_SHIFTS).reinterpretAsShorts();             // as in dotQ4
+        IntVector pairs = v.and((short) 0xf).sub((short) 8).mul(ShortVector.fromArray(S16, x.pairs, y))
+                .add(v.lanewise(ASHR, 8).and((short) 0xf).sub((short) 8).mul(ShortVector.fromArray(S16, x.pairs, y + 16))).reinterpretAsInts();
+        return pairs.add(pairs.lanewise(LSHL, 16)).lanewise(ASHR, 16).reduceLanes(ADD);   // an int, not a vector: see the rules above
+    }
+
     @Override
     float dotQ4(GgmlType type, byte[] b, int off, Input x, int n) {
         if (type == GgmlType.IQ4_NL) return super.dotQ4(type, b, off, x, n);
@@ -875,8 +887,47 @@ final class VectorKernels extends Kernels {
             int at = base + i * Tensor.GROUP * w.rowBytes;
             if (w.type == GgmlType.Q6_K) dotQ6_KGroup(at, x, out, Tensor.GROUP * (g0 + i), bias);
             else if (w.type == GgmlType.Q5_K) dotQ5_KGroup(at, x, out, Tensor.GROUP * (g0 + i), bias);
+            else if (w.type == GgmlType.Q4_0) dotQ4_0Group(at, x, out, Tensor.GROUP * (g0 + i), bias);
             else dotQ4_KGroup(at, x, out, Tensor.GROUP * (g0 + i), bias);
         }
+    }
+
+    /**
+     * Eight Q4_0 rows, laid side by side by Tensor.hold (a block's eight d's, then its four words
+     * of quants, each the eight rows' side by side), dotted with one token x into out[r0..r0+7]:
+     * Kernels.dotQ4Repacked's sums, a row a lane, as llama.cpp's repacked q4_0_8x8 gemv keeps
+     * them. Each short lane sums 16 products of its row (|sum| <= 16 x 8 x 128) before the one
+     * widening to the block's exact total.
+     */
+    private void dotQ4_0Group(int at, Input x, float[] out, int r0, float[] bias) {
+        byte[] q = rows;
+        int[] xp = x.quadPairs;
+        float[] acc = lanes8;                         // not a vector across blocks: see dotQ6_K
+        Arrays.fill(acc, 0f);
+        for (int blk = 0; blk < x.length / 32; blk++) {
+            int base = at + blk * 18 * Tensor.GROUP;
+            ShortVector sum = ShortVector.zero(S16);
+            for (int k = 0; k < 4; k++) {             // word k: elements 4k..4k+3 in its low nibbles, 16 on in its high ones
+                IntVector v = ByteVector.fromArray(B32, q, base + 16 + 32 * k).reinterpretAsInts();
+                int y = 2 * (8 * blk + k);
+                sum = sum.add(v.and(0x000f000f).reinterpretAsShorts().sub((short) 8).mul(IntVector.broadcast(I8, xp[y]).reinterpretAsShorts()))
+                        .add(v.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts().sub((short) 8)
+                                .mul(IntVector.broadcast(I8, xp[y + 1]).reinterpretAsShorts()))
+                        .add(v.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts().sub((short) 8)
+                                .mul(IntVector.broadcast(I8, xp[y + 8]).reinterpretAsShorts()))
+                        .add(v.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts().sub((short) 8)
+                                .mul(IntVector.broadcast(I8, xp[y + 9]).reinterpretAsShorts()));
+            }
+            IntVector sums = sum.reinterpretAsInts();  // int lane r: its two shorts, both row r's
+            sums = sums.lanewise(LSHL, 16).lanewise(ASHR, 16).add(sums.lanewise(ASHR, 16));
+            // the eight d's (row r's at byte 2r) to int lane r, then to floats, as Float16.toFloat: see dotHalves
+            IntVector h = ByteVector.fromArray(B32, q, base).reinterpretAsInts().rearrange(SCALE_PAIRS).lanewise(LSHR, HALF_SHIFTS).and(0xffff);
+            IntVector mag = h.and(0x7fff).lanewise(LSHL, 13);
+            IntVector bits = mag.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts().or(h.and(0x8000).lanewise(LSHL, 16));
+            FloatVector d = bits.blend(mag.or(0x70000000).or(h.and(0x8000).lanewise(LSHL, 16)), mag.compare(GE, 0x0f800000)).reinterpretAsFloats();
+            ((FloatVector) sums.convert(I2F, 0)).fma(d.mul(x.scales[blk]), FloatVector.fromArray(F8, acc, 0)).intoArray(acc, 0);
+        }
+        putGroup(acc, out, r0, bias);
     }
 
     /**

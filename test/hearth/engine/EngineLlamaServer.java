@@ -71,6 +71,11 @@ final class EngineLlamaServer implements AutoCloseable {
         return tinyModel("tiny-qwen2-q3_k", ROWS_OF_256, "Q3_K");
     }
 
+    /** tiny-qwen2 with every matrix in {@code type} (Q4_0, IQ4_NL, IQ4_XS: llama-quantize --pure), rows of 256. */
+    static Path quantisedPath(String type) throws IOException, InterruptedException {
+        return tinyModel("tiny-qwen2-" + type.toLowerCase(java.util.Locale.ROOT), ROWS_OF_256, type);
+    }
+
     /** name.gguf in the script's cache, written once by its tiny-model.py with these options, then quantised to type unless null. */
     private static Path tinyModel(String name, List<String> options, String type) throws IOException, InterruptedException {
         modelPath("tiny-qwen2");                            // builds llama.cpp and fetches its source first

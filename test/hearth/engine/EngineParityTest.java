@@ -65,6 +65,27 @@ class EngineParityTest {
     }
 
     @Test
+    void generate_tinyQwen2Q4_0_matchesLlamaServer() throws Exception {
+        assertQuantisedParity("Q4_0");
+    }
+
+    @Test
+    void generate_tinyQwen2Iq4Nl_matchesLlamaServer() throws Exception {
+        assertQuantisedParity("IQ4_NL");
+    }
+
+    @Test
+    void generate_tinyQwen2Iq4Xs_matchesLlamaServer() throws Exception {
+        assertQuantisedParity("IQ4_XS");
+    }
+
+    private static void assertQuantisedParity(String type) throws Exception {
+        Path file = EngineLlamaServer.quantisedPath(type);
+        assertEquals(type, Gguf.open(file).requireTensor("blk.0.ffn_up.weight").type.name(), "every matrix is " + type);
+        assertParity(file.getFileName().toString().replace(".gguf", ""), file, new int[] {64, 97, 150, 20, 250, 400}, PREDICT);
+    }
+
+    @Test
     void cancel_duringALongPrompt_stopsBetweenTwoBatches() throws Exception {
         Engine engine = Engine.load(EngineLlamaServer.modelPath("tiny-qwen2"), 1024);
         int[] checks = {0};

@@ -47,6 +47,22 @@ class KernelsTest {
     }
 
     @Test
+    void dot_iq4_xs_matchesDequantisedReference() {
+        assertKernelMatchesReference(GgmlType.IQ4_XS, new int[] {0});
+    }
+
+    /** Which of a batch's tokens llama.cpp multiplies through its repacked or panel kernels (see Kernels.dot). */
+    @Test
+    void together_followsLlamaCppsKernelChoice() {
+        assertEquals(8, Kernels.together(GgmlType.Q4_K, 9, 16), "Q4_K: tokens in fours");
+        assertEquals(1, Kernels.together(GgmlType.Q4_0, 1, 16), "Q4_0 rows in eights: repacked, a token alone too");
+        assertEquals(0, Kernels.together(GgmlType.IQ4_NL, 5, 12), "IQ4_NL rows not in eights: not repacked");
+        assertEquals(0, Kernels.together(GgmlType.IQ4_XS, 7, 16), "IQ4_XS: panels from eight tokens");
+        assertEquals(8, Kernels.together(GgmlType.IQ4_XS, 8, 16));
+        assertEquals(0, Kernels.together(GgmlType.IQ4_XS, 9, 20));
+    }
+
+    @Test
     void dot_q4_K_matchesDequantisedReference() {
         assertKernelMatchesReference(GgmlType.Q4_K, new int[] {0, 2});
     }
@@ -86,7 +102,7 @@ class KernelsTest {
      * at -127 x its scale; Q6_K's scales -1 and 127).
      */
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q5_K", "Q6_K"})
     void groupedRows_readBackAndDotAsRowByRow(GgmlType type, @TempDir Path dir) throws IOException {
         Kernels vector = Kernels.create(8);
         Kernels scalar = new Kernels(8);
@@ -113,10 +129,10 @@ class KernelsTest {
             if (fill >= 0) Arrays.fill(x, -1f);
             float[] bias = new float[rows];
             for (int r = 0; r < rows; r++) bias[r] = r % 3 - 1;
-            Input in = new Input.Pool().ofGroups(x, COLUMNS, 0);
+            Input in = new Input.Pool().ofGroups(type, x, COLUMNS, 0);
             float[][] expected = new float[1][rows];
             assertEquals(rows, scalar.load(w, 0, rows));
-            scalar.dotRows(w, rows, new Input[] {in}, 0, expected, 0, bias);
+            scalar.dotRows(w, rows, new Input[] {in}, Kernels.together(type, 1, rows), expected, 0, bias);
 
             assertTrue(w.groupable());
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -129,7 +145,7 @@ class KernelsTest {
             }
             float[][] fromRows = new float[1][rows];
             assertEquals(rows, scalar.load(w, 0, rows));
-            scalar.dotRows(w, rows, new Input[] {in}, 0, fromRows, 0, bias);
+            scalar.dotRows(w, rows, new Input[] {in}, Kernels.together(type, 1, rows), fromRows, 0, bias);
             assertTrue(Arrays.equals(expected[0], fromRows[0]), "fill " + fill + ": rows read back from groups");
             if (!vector.dotsGroups()) {
                 System.err.println("KernelsTest: no " + Kernels.VECTOR_MODULE + " in this JVM, grouped " + type + " kernel not tested");
@@ -166,7 +182,7 @@ class KernelsTest {
             }
             float[][] expected = new float[tokens][rows];
             assertEquals(rows, scalar.load(w, 0, rows));
-            scalar.dotRows(w, rows, in, tokens - tokens % 4, expected, 0, bias);
+            scalar.dotRows(w, rows, in, Kernels.together(w.type, tokens, rows), expected, 0, bias);
             float[][] actual = new float[tokens][rows];
             matmul.apply(w, xs, actual, bias, new Input.Pool());
             for (int t = 0; t < tokens; t++) {
@@ -197,8 +213,9 @@ class KernelsTest {
         assertEquals(hasModule ? "VectorKernels" : "Kernels", vector.getClass().getSimpleName());
         if (!hasModule) System.err.println("KernelsTest: no " + Kernels.VECTOR_MODULE + " in this JVM, vector kernels not tested");
         Kernels scalar = new Kernels(8);
-        int[][] scaleOffsets = {{0}, {0}, {0}, {0}, {108}, {0, 2}, {0, 2}, {208}};
-        GgmlType[] types = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.IQ4_NL, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K};
+        int[][] scaleOffsets = {{0}, {0}, {0}, {0}, {108}, {0, 2}, {0, 2}, {208}, {0}};
+        GgmlType[] types = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.IQ4_NL, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K,
+                GgmlType.Q6_K, GgmlType.IQ4_XS};
         for (int i = 0; i < types.length; i++) {
             GgmlType type = types[i];
             for (int seed = 0; seed < 20; seed++) {
@@ -240,8 +257,9 @@ class KernelsTest {
     void vectorKernels_atTheLargestSums_equalScalar() {
         Kernels vector = Kernels.create(8);
         Kernels scalar = new Kernels(8);
-        int[][] scaleOffsets = {{0}, {0}, {0}, {0}, {108}, {0, 2}, {0, 2}, {208}};
-        GgmlType[] types = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.IQ4_NL, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K};
+        int[][] scaleOffsets = {{0}, {0}, {0}, {0}, {108}, {0, 2}, {0, 2}, {208}, {0}};
+        GgmlType[] types = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.IQ4_NL, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K,
+                GgmlType.Q6_K, GgmlType.IQ4_XS};
         for (int i = 0; i < types.length; i++) {
             for (int fill : new int[] {0x00, 0xff, 0x80, 0x7f}) {
                 for (float value : new float[] {1f, -1f}) {
