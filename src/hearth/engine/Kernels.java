@@ -1,7 +1,8 @@
 // Scalar dot products of one weight row (copied from the mapped file into a byte[], then read
 // block by block: plain array reads are what the JIT compiles best) with a prepared Input. Block
 // layouts follow ggml-common.h; float sums follow ggml's x86 kernels (vec_dot_f16's registers,
-// the eight AVX2 lanes of the quantised kernels). Holds scratch arrays: one instance per thread.
+// the eight AVX2 lanes of the quantised kernels, the one total a row of the repacked ones, see
+// together). Holds scratch arrays: one instance per thread.
 // VectorKernels overrides the quantised kernels with the same sums when the JVM has the vector API.
 package hearth.engine;
 
