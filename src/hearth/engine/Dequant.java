@@ -67,10 +67,8 @@ final class Dequant {
         for (int blk = 0; blk < n / 256; blk++) {
             int q = p + blk * 136;
             float d = Float16.toFloat(b.getShort(q));
-            int high = b.getShort(q + 2);
             for (int sub = 0; sub < 8; sub++) {
-                int scale = b.get(q + 4 + sub / 2) >> 4 * (sub % 2) & 0xf | (high >> 2 * sub & 3) << 4;
-                float dl = d * (scale - 32);
+                float dl = d * Kernels.scaleIq4Xs(b.array(), q, sub);
                 int o = blk * 256 + sub * 32;
                 for (int j = 0; j < 16; j++) {
                     int v = b.get(q + 8 + 16 * sub + j);

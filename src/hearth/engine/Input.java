@@ -20,7 +20,7 @@ final class Input {
     final int[] sums;       // Q8_K: sum of each 16 quants (ggml block_q8_K.bsums)
     final int[] pairSums;   // Q8_K but from ofGroups: per block, sums 0, 2, .., 14, then 1, 3, .., 15 (as VectorKernels.dotQ6_K reads them)
     final short[] pairs;    // Q8_0/Q8_K but from ofGroups: the quants as VectorKernels read them, see pairs()
-    final float[] lanes;    // in a batch for Q8_0/Q5_0/Q6_K rows: the quants as floats in VectorKernels' lane order, see lanes()
+    final float[] lanes;    // in a batch for Q8_0/Q5_0/Q6_K/IQ4_XS rows: the quants as floats in VectorKernels' lane order, see lanes()
     final float[] chunks;   // in a batch for Q4_K rows: the quants as floats, a lane per 64-element chunk, see chunks()
     final int[] chunkSums;  // and per chunk the sums of its first and last two 16s, see chunks()
     final float[] floats;   // in a batch for Q4_K rows: the quants as floats, in order (VectorKernels.dotTileQ4_K)
@@ -60,8 +60,8 @@ final class Input {
     }
 
     /**
-     * What of a batch's row type the arrays depend on: Q4_K and Q6_K rows have their own, Q8_0
-     * and Q5_0 ones share lanes (VectorKernels.dotRows decodes those for a whole batch), and the
+     * What of a batch's row type the arrays depend on: Q4_K and Q6_K rows have their own, Q8_0,
+     * Q5_0 and IQ4_XS ones share lanes (VectorKernels.dotRows decodes those for a whole batch), and the
      * others need none: their batches go a row and a token at a time (Q4_0's too: llama.cpp
      * repacks its rows and sums each block whole, Kernels.dotQ4Repacked).
      */
@@ -69,7 +69,7 @@ final class Input {
         if (batch == null) return null;
         switch (batch) {
             case Q4_K: case Q6_K: return batch;
-            case Q8_0: case Q5_0: return GgmlType.Q8_0;
+            case Q8_0: case Q5_0: case IQ4_XS: return GgmlType.Q8_0;
             default: return null;
         }
     }

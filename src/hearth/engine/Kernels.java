@@ -71,7 +71,7 @@ class Kernels {
         int n = 256;
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) Math.sin(i);
-        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
+        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.IQ4_NL, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.IQ4_XS}) {
             byte[] bytes = new byte[(int) type.bytes(n)];
             for (int i = 0; i < bytes.length; i++) bytes[i] = (byte) (i * 37 + 11);
             ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -624,11 +624,10 @@ class Kernels {
         for (int blk = 0; blk < n / 256; blk++) {
             int p = off + blk * 136;
             float d = Float16.toFloat(getShort(b, p)) * x.scales[blk];
-            int high = getShort(b, p + 2);
             int[] lanes = iq4Lanes;
             Arrays.fill(lanes, 0);
             for (int sub = 0; sub < 8; sub++) {
-                int scale = (b[p + 4 + sub / 2] >> 4 * (sub % 2) & 0xf | (high >> 2 * sub & 3) << 4) - 32;
+                int scale = scaleIq4Xs(b, p, sub);
                 unpack4(GgmlType.IQ4_NL, b, p + 8 + 16 * sub - 2, w);     // an IQ4_NL block's nibbles, without its d
                 for (int l = 0; l < 8; l++) lanes[l] += scale * dot4(w, 4 * l, q, blk * 256 + 32 * sub + 4 * l);
             }
@@ -641,6 +640,11 @@ class Kernels {
             }
         }
         return grouped ? total : hsum8(acc);
+    }
+
+    /** Sub-block {@code sub}'s scale in the IQ4_XS block at p: its low four bits from scales_l, high two from scales_h, less 32. */
+    static int scaleIq4Xs(byte[] b, int p, int sub) {
+        return (b[p + 4 + sub / 2] >> 4 * (sub % 2) & 0xf | (b[p + 2 + sub / 4] >> 2 * (sub % 4) & 3) << 4) - 32;
     }
 
     /** A Q3_K block's sixteen scales, less 32, from the twelve bytes at p (ggml's kmask unpacking). */

@@ -54,6 +54,7 @@ final class VectorKernels extends Kernels {
     // or 2 and 3 (l odd) of int l / 2
     private static final VectorShuffle<Integer> SCALE_PAIRS = VectorShuffle.fromValues(I8, 0, 0, 1, 1, 2, 2, 3, 3);
     private static final IntVector EVEN_SCALE_SHIFTS = IntVector.fromArray(I8, new int[] {24, 8, 24, 8, 24, 8, 24, 8}, 0);
+    private static final ByteVector IQ4_NL_TABLE = ByteVector.fromArray(B32, iq4Table(), 0);  // a nibble's IQ4_NL value, by rearrange
     private static final IntVector HALF_SHIFTS = IntVector.fromArray(I8, new int[] {0, 16, 0, 16, 0, 16, 0, 16}, 0);  // with SCALE_PAIRS: short l to int lane l
     private static final IntVector ODD_SCALE_SHIFTS = IntVector.fromArray(I8, new int[] {16, 0, 16, 0, 16, 0, 16, 0}, 0);
 
@@ -70,6 +71,7 @@ final class VectorKernels extends Kernels {
     private int[] rowInts = new int[0];           // Q4_K: each chunk's two mins, laid out as Input.chunkSums;
                                                   // Q6_K: each super-block's scales as dotQ6_K pairs them
     private final float[] chunkTotals = new float[8];
+    private final float[] tokenLanes = new float[32]; // dotLanesIq4Xs4: ggml's eight float lanes of each of four tokens
     private final int[] groupScales = new int[128]; // dotQ4_KGroup, dotQ5_KGroup: a super-block's scales and mins, eight rows each (groupMins at 96); dotQ6_KGroup: its scales
     private final float[] groupD = new float[16];   // and its d and dmin (Q6_K: d times x's)
     private final float[] groupLanes = new float[64]; // dotQ6_KGroup: ggml's float lane l of row r at 8l + r
@@ -110,6 +112,7 @@ final class VectorKernels extends Kernels {
         if (type == GgmlType.Q4_K && in[0].chunks != null) dotRowsQ4_K(w, count, in, grouped, out, r0, bias);
         else if (type == GgmlType.Q6_K && lanes) dotRowsQ6_K(w, count, in, out, r0, bias);
         else if ((type == GgmlType.Q8_0 || type == GgmlType.Q5_0) && lanes) dotRowsLanes(w, count, in, out, r0, bias);
+        else if (type == GgmlType.IQ4_XS && lanes) dotRowsIq4Xs(w, count, in, grouped, out, r0, bias);
         else super.dotRows(w, count, in, grouped, out, r0, bias);
     }
 
@@ -794,10 +797,182 @@ final class VectorKernels extends Kernels {
         return hsum8(acc);
     }
 
-    /** Kernels.blockQ4 for Q4_0: dotQ4's int lanes of one block, added up. */
+    private static byte[] iq4Table() {
+        byte[] t = new byte[32];
+        for (int i = 0; i < 32; i++) t[i] = IQ4_NL_VALUES[i % 16];
+        return t;
+    }
+
+    /**
+     * Kernels.dotIq4Nl's sums with ggml's int lanes in a vector: a block's 32 nibbles in element
+     * order (as dotQ4 spreads them) pick their values from a table by rearrange, then meet
+     * Input.pairs as signed bytes. Four products of up to 127 x 128 need an int: both shorts
+     * are sign-extended, as dotQ8_0 does.
+     */
+    private float dotIq4Nl(byte[] b, int off, Input x, int n) {
+        short[] xp = x.pairs;
+        FloatVector acc = FloatVector.zero(F8);
+        for (int blk = 0; blk < n / 32; blk++) {
+            int p = off + blk * 18;
+            ShortVector v = IQ4_NL_TABLE.rearrange(ByteVector.fromArray(B32, b, p + 2 - 16).reinterpretAsInts().rearrange(UPPER_TWICE)
+                    .lanewise(LSHR, HIGH_NIBBLE_SHIFTS).reinterpretAsBytes().and((byte) 0xf).toShuffle()).reinterpretAsShorts();
+            IntVector pairs = v.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(ShortVector.fromArray(S16, xp, blk * 32))
+                    .add(v.lanewise(ASHR, 8).mul(ShortVector.fromArray(S16, xp, blk * 32 + 16))).reinterpretAsInts();
+            IntVector quads = pairs.lanewise(LSHL, 16).lanewise(ASHR, 16).add(pairs.lanewise(ASHR, 16));
+            float d = Float16.toFloat(getShort(b, p)) * x.scales[blk];
+            acc = ((FloatVector) quads.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), acc);
+        }
+        return hsum8(acc);
+    }
+
+    /**
+     * Kernels.dotIq4Xs's sums with ggml's int lanes in a vector, each sub-block's nibbles read as
+     * dotIq4Nl reads a block's; the lanes times the sub-block's scale add up over the super-block.
+     */
+    @Override
+    float dotIq4Xs(byte[] b, int off, Input x, int n, boolean grouped) {
+        short[] xp = x.pairs;
+        float[] acc = lanes8;                         // not a vector across blocks: see dotQ6_K
+        Arrays.fill(acc, 0f);
+        float total = 0;
+        for (int blk = 0; blk < n / 256; blk++) {
+            int p = off + blk * 136;
+            IntVector sumi = IntVector.zero(I8);
+            for (int sub = 0; sub < 8; sub++) {
+                int y = blk * 256 + 32 * sub;
+                ShortVector v = IQ4_NL_TABLE.rearrange(ByteVector.fromArray(B32, b, p + 8 + 16 * sub - 16).reinterpretAsInts()
+                        .rearrange(UPPER_TWICE).lanewise(LSHR, HIGH_NIBBLE_SHIFTS).reinterpretAsBytes().and((byte) 0xf).toShuffle())
+                        .reinterpretAsShorts();
+                IntVector pairs = v.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(ShortVector.fromArray(S16, xp, y))
+                        .add(v.lanewise(ASHR, 8).mul(ShortVector.fromArray(S16, xp, y + 16))).reinterpretAsInts();
+                int scale = scaleIq4Xs(b, p, sub);
+                sumi = sumi.add(pairs.lanewise(LSHL, 16).lanewise(ASHR, 16).add(pairs.lanewise(ASHR, 16)).mul(scale));
+            }
+            float d = Float16.toFloat(getShort(b, p)) * x.scales[blk];
+            if (grouped) total = Math.fma((float) sumi.reduceLanes(ADD), d, total);
+            else ((FloatVector) sumi.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), FloatVector.fromArray(F8, acc, 0)).intoArray(acc, 0);
+        }
+        return grouped ? total : hsum8(acc);
+    }
+
+    /**
+     * dotRows for IQ4_XS: each row decoded once (decodeIq4Xs), then tokens four at a time against
+     * it, in float lanes: a value times its sub-block's scale is at most 127 x 32, and a lane's sum
+     * over a super-block at most 8 x 4 x 127 x 32 x 127 < 2^24, so every partial sum is the exact
+     * int of dotIq4Xs. Tokens before {@code grouped} then take the panels' one total (see
+     * Kernels.together), the others ggml's lanes; a last odd token is counted four times over.
+     */
+    private void dotRowsIq4Xs(Tensor w, int count, Input[] in, int grouped, float[][] out, int r0, float[] bias) {
+        int n = in[0].length;
+        int blocks = n / 256;
+        if (rowLanes.length < count * n) rowLanes = new float[count * n];
+        if (rowScales.length < count * blocks) rowScales = new float[count * blocks];
+        for (int i = 0; i < count; i++) decodeIq4Xs(rows, base + i * w.rowBytes, n, i * n, i * blocks);
+        for (int t = 0; t < in.length; ) {
+            int end = t < grouped ? grouped : in.length;
+            for (; t < end; t += 4) {
+                int last = Math.min(t + 3, end - 1);
+                for (int i = 0; i < count; i++) {
+                    dotLanesIq4Xs4(in, t, last, n, i * n, i * blocks, end == grouped);
+                    for (int k = 0; t + k <= last; k++) out[t + k][r0 + i] = bias == null ? quad[k] : quad[k] + bias[r0 + i];
+                }
+            }
+            t = end;
+        }
+    }
+
+    /** An IQ4_XS row into rowLanes (Input.lanes' order), each value times its sub-block's scale, and its d's into rowScales. */
+    private void decodeIq4Xs(byte[] b, int off, int n, int at, int scaleAt) {
+        float[] f = rowLanes;
+        for (int blk = 0; blk < n / 256; blk++) {
+            int p = off + blk * 136;
+            rowScales[scaleAt + blk] = Float16.toFloat(getShort(b, p));
+            for (int sub = 0; sub < 8; sub++) {
+                IntVector q = IQ4_NL_TABLE.rearrange(ByteVector.fromArray(B32, b, p + 8 + 16 * sub - 16).reinterpretAsInts()
+                        .rearrange(UPPER_TWICE).lanewise(LSHR, HIGH_NIBBLE_SHIFTS).reinterpretAsBytes().and((byte) 0xf).toShuffle())
+                        .reinterpretAsInts();
+                FloatVector scale = FloatVector.broadcast(F8, scaleIq4Xs(b, p, sub));
+                int o = at + blk * 256 + 32 * sub;
+                ((FloatVector) q.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).mul(scale).intoArray(f, o);
+                ((FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).mul(scale).intoArray(f, o + 8);
+                ((FloatVector) q.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).mul(scale).intoArray(f, o + 16);
+                ((FloatVector) q.lanewise(ASHR, 24).convert(I2F, 0)).mul(scale).intoArray(f, o + 24);
+            }
+        }
+    }
+
+    /**
+     * The decoded IQ4_XS row at {@code at} dotted with tokens t..last (at most four; the last one
+     * stands in for any missing), into quad: per super-block the lanes' exact sums, then one FMA
+     * of their total (panel) or of each lane (ggml's vec_dot, then hsum_float_8).
+     */
+    private void dotLanesIq4Xs4(Input[] in, int t, int last, int n, int at, int scaleAt, boolean panel) {
+        float[] w = rowLanes;
+        Input x0 = in[t], x1 = in[Math.min(t + 1, last)], x2 = in[Math.min(t + 2, last)], x3 = in[Math.min(t + 3, last)];
+        float[] acc = tokenLanes;                     // ggml's eight lanes of each of the four tokens, not vectors across blocks: see dotQ6_K
+        Arrays.fill(acc, 0f);
+        float total0 = 0, total1 = 0, total2 = 0, total3 = 0;
+        for (int blk = 0; blk < n / 256; blk++) {
+            FloatVector s0 = FloatVector.zero(F8);
+            FloatVector s1 = FloatVector.zero(F8);
+            FloatVector s2 = FloatVector.zero(F8);
+            FloatVector s3 = FloatVector.zero(F8);
+            for (int j = 0; j < 256; j += 8) {
+                int o = blk * 256 + j;
+                FloatVector v = FloatVector.fromArray(F8, w, at + o);
+                s0 = v.fma(FloatVector.fromArray(F8, x0.lanes, o), s0);
+                s1 = v.fma(FloatVector.fromArray(F8, x1.lanes, o), s1);
+                s2 = v.fma(FloatVector.fromArray(F8, x2.lanes, o), s2);
+                s3 = v.fma(FloatVector.fromArray(F8, x3.lanes, o), s3);
+            }
+            float d = rowScales[scaleAt + blk];
+            if (panel) {
+                // the lanes' total as an int, as the panels make it (JDK 17 does not compile a vector F2I convert: it runs in Java)
+                s0.intoArray(acc, 0);
+                s1.intoArray(acc, 8);
+                s2.intoArray(acc, 16);
+                s3.intoArray(acc, 24);
+                total0 = Math.fma((float) intSum(acc, 0), d * x0.scales[blk], total0);
+                total1 = Math.fma((float) intSum(acc, 8), d * x1.scales[blk], total1);
+                total2 = Math.fma((float) intSum(acc, 16), d * x2.scales[blk], total2);
+                total3 = Math.fma((float) intSum(acc, 24), d * x3.scales[blk], total3);
+            } else {
+                s0.fma(FloatVector.broadcast(F8, d * x0.scales[blk]), FloatVector.fromArray(F8, acc, 0)).intoArray(acc, 0);
+                s1.fma(FloatVector.broadcast(F8, d * x1.scales[blk]), FloatVector.fromArray(F8, acc, 8)).intoArray(acc, 8);
+                s2.fma(FloatVector.broadcast(F8, d * x2.scales[blk]), FloatVector.fromArray(F8, acc, 16)).intoArray(acc, 16);
+                s3.fma(FloatVector.broadcast(F8, d * x3.scales[blk]), FloatVector.fromArray(F8, acc, 24)).intoArray(acc, 24);
+            }
+        }
+        if (panel) {
+            quad[0] = total0;
+            quad[1] = total1;
+            quad[2] = total2;
+            quad[3] = total3;
+            return;
+        }
+        for (int k = 0; k < 4; k++) {
+            System.arraycopy(acc, 8 * k, lanes8, 0, 8);
+            quad[k] = hsum8(lanes8);
+        }
+    }
+
+    /** The eight floats from at, each an exact int, added as ints. */
+    private static int intSum(float[] lanes, int at) {
+        int sum = 0;
+        for (int l = 0; l < 8; l++) sum += (int) lanes[at + l];
+        return sum;
+    }
+
+    /** Kernels.blockQ4 for Q4_0 and IQ4_NL: dotQ4's or dotIq4Nl's int lanes of one block, added up. */
     @Override
     int blockQ4(GgmlType type, byte[] b, int p, Input x, int y) {
-        if (type != GgmlType.Q4_0) return super.blockQ4(type, b, p, x, y);
+        if (type == GgmlType.IQ4_NL) {
+            ShortVector v = IQ4_NL_TABLE.rearrange(ByteVector.fromArray(B32, b, p + 2 - 16).reinterpretAsInts().rearrange(UPPER_TWICE)
+                    .lanewise(LSHR, HIGH_NIBBLE_SHIFTS).reinterpretAsBytes().and((byte) 0xf).toShuffle()).reinterpretAsShorts();
+            IntVector pairs = v.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(ShortVector.fromArray(S16, x.pairs, y))
+                    .add(v.lanewise(ASHR, 8).mul(ShortVector.fromArray(S16, x.pairs, y + 16))).reinterpretAsInts();
+            return pairs.lanewise(LSHL, 16).lanewise(ASHR, 16).add(pairs.lanewise(ASHR, 16)).reduceLanes(ADD);
+        }
         ShortVector v = ByteVector.fromArray(B32, b, p + 2 - 16).reinterpretAsInts().rearrange(UPPER_TWICE)
                 .lanewise(ASHR, HIGH_NIBBLE_SHIFTS).reinterpretAsShorts();             // as in dotQ4
         IntVector pairs = v.and((short) 0xf).sub((short) 8).mul(ShortVector.fromArray(S16, x.pairs, y))
@@ -807,7 +982,7 @@ final class VectorKernels extends Kernels {
 
     @Override
     float dotQ4(GgmlType type, byte[] b, int off, Input x, int n) {
-        if (type == GgmlType.IQ4_NL) return super.dotQ4(type, b, off, x, n);
+        if (type == GgmlType.IQ4_NL) return dotIq4Nl(b, off, x, n);
         short[] xp = x.pairs;
         boolean q5 = type == GgmlType.Q5_0;
         int size = type.blockBytes;
