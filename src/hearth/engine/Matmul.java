@@ -21,7 +21,7 @@ final class Matmul {
     void apply(Tensor w, float[][] x, float[][] out, float[] bias, Input.Pool inputs) {
         int n = w.columns();
         int rows = (int) w.rows();
-        if (w.grouped() && kernels[0].dotsGroups()) {   // K-quant rows in groups of eight
+        if (w.grouped() && kernels[0].dotsGroups()) {   // Q4_0 and K-quant rows in groups of eight
             // tokens in fours against tiles of two groups where the kernels have tiles for the type,
             // any other token on its own (one token: several groups a load)
             int fours = kernels[0].tiles(w.type) ? x.length - x.length % 4 : 0;
