@@ -22,6 +22,13 @@ public record Launch(String java, List<String> flags, Path jar) {
     static final int AOT_MIN_FEATURE = 25;                          // -XX:AOTCacheOutput arrived in JDK 25
     static final int TRAINING_SECONDS = 60;
     static final int ENGINE_TRAINING_SECONDS = 600;                // it reads the whole model file once
+    // Classes the JDK loads only once two threads contend for a ConcurrentHashMap (its counter
+    // cells, seeded by ThreadLocalRandom, whose initialisation loads RandomSupport): a training
+    // session may never contend, a server may (the engine's warm-up and a first call tokenizing
+    // at once; CI saw it), and a class the archive lacks is parsed at run time instead of mapped.
+    // Listed for the dump whatever the training did.
+    public static final List<String> CONTENDED_CLASSES = List.of("java/util/concurrent/ThreadLocalRandom",
+            "java/util/concurrent/ConcurrentHashMap$CounterCell", "jdk/internal/util/random/RandomSupport");
     static final int TRIM_INTERVAL_MILLIS = 2000;                   // glibc's malloc_trim costs well under a millisecond here
     // The engine's heap limit: three quarters of the machine's memory (weights beyond it stay
     // mapped, only slower), below 32 GiB so object pointers stay compressed.
@@ -160,6 +167,9 @@ public record Launch(String java, List<String> flags, Path jar) {
         try {
             String failed = run("the training run", java, training, session, env, hearthHome, log, engine ? ENGINE_TRAINING_SECONDS : TRAINING_SECONDS);
             if (failed == null && !aotSupported()) {
+                var listed = new ArrayList<>(Files.readAllLines(classList, StandardCharsets.UTF_8));
+                for (String name : CONTENDED_CLASSES) if (!listed.contains(name)) listed.add(name);
+                Files.write(classList, listed, StandardCharsets.UTF_8);
                 var dump = new ArrayList<>(baseFlags);
                 dump.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + classList, "-XX:SharedArchiveFile=" + cache, "-cp", jar.toString()));
                 failed = run("the archive's dump", java, dump, "", env, hearthHome, log, TRAINING_SECONDS);

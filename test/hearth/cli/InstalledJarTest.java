@@ -59,6 +59,13 @@ class InstalledJarTest {
         Result second = exec(List.of(JarTest.java(), "-jar", "build/hearth.jar", "install", "--client", "claude-code"), "");
         assertEquals(0, second.status, second.output);
         assertTrue(registered(home.resolve(".claude.json")).contains("-XX:SharedArchiveFile=" + home.resolve(".hearth/hearth.jsa")));
+        // what only a contended ConcurrentHashMap loads is in the archive too, though training never contends
+        var printed = new ArrayList<>(command.subList(0, command.indexOf("-jar")));
+        printed.addAll(List.of("-Xshare:on", "-XX:+PrintSharedArchiveAndExit", "-jar", command.get(command.size() - 1)));
+        Result archive = exec(printed, "", Map.of());
+        for (String name : hearth.install.Launch.CONTENDED_CLASSES) {
+            assertTrue(archive.output.contains(": " + name.replace('/', '.') + " boot_loader"), name + " is not in the archive:\n" + archive.output);
+        }
         Path loaded = home.resolve("loaded.txt");
         command.addAll(command.indexOf("-jar"), List.of("-Xshare:on", "-Xlog:class+load=info:file=" + loaded));
         Result served = exec(command, INITIALIZE + INITIALIZED + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
