@@ -860,7 +860,7 @@ final class VectorKernels extends Kernels {
      * it, in float lanes: a value times its sub-block's scale is at most 127 x 32, and a lane's sum
      * over a super-block at most 8 x 4 x 127 x 32 x 127 < 2^24, so every partial sum is the exact
      * int of dotIq4Xs. Tokens before {@code grouped} then take the panels' one total (see
-     * Kernels.together), the others ggml's lanes; a last odd token is counted four times over.
+     * Kernels.together), the others ggml's lanes; a short last four repeats its last token.
      */
     private void dotRowsIq4Xs(Tensor w, int count, Input[] in, int grouped, float[][] out, int r0, float[] bias) {
         int n = in[0].length;
