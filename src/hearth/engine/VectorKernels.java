@@ -116,7 +116,7 @@ final class VectorKernels extends Kernels {
         else super.dotRows(w, count, in, grouped, out, r0, bias);
     }
 
-    /** dotRows for Q8_0, Q4_0 and Q5_0: dotQ8_0's sums, each block's int lanes made by float FMAs. */
+    /** dotRows for Q8_0 and Q5_0: dotQ8_0's sums, each block's int lanes made by float FMAs. */
     private void dotRowsLanes(Tensor w, int count, Input[] in, float[][] out, int r0, float[] bias) {
         GgmlType type = w.type;
         // Every row of the load decoded first (about 100 KB of floats, in L2), then each token (four
@@ -128,7 +128,7 @@ final class VectorKernels extends Kernels {
         for (int i = 0; i < count; i++) {
             int off = base + i * w.rowBytes;
             if (type == GgmlType.Q8_0) decodeQ8_0(rows, off, n, i * n, i * blocks);
-            else decodeQ4(type, rows, off, n, i * n, i * blocks);
+            else decodeQ5_0(rows, off, n, i * n, i * blocks);
         }
         int t = 0;
         for (; t + 3 < in.length; t += 4) {
@@ -667,26 +667,20 @@ final class VectorKernels extends Kernels {
     }
 
     /**
-     * A Q4_0 or Q5_0 row into rowLanes and rowScales, its nibbles read as dotQ4 reads them: int
-     * lane L of even holds elements 4L and 4L+2, of odd 4L+1 and 4L+3. What each value loses is
-     * made without a branch (a vector one branch sets and another does not is boxed): Q5_0's 16
-     * where its bit is clear, as in dotQ4; Q4_0's 8, the same steps on no bits, halved.
+     * A Q5_0 row into rowLanes and rowScales, its nibbles read as dotQ4 reads them: int lane L of
+     * even holds elements 4L and 4L+2, of odd 4L+1 and 4L+3, each less 16 where its bit is clear,
+     * as in dotQ4. (Q4_0 rows never come here: llama.cpp repacks them, Kernels.together.)
      */
-    private void decodeQ4(GgmlType type, byte[] b, int off, int n, int at, int scaleAt) {
+    private void decodeQ5_0(byte[] b, int off, int n, int at, int scaleAt) {
         float[] f = rowLanes;
-        boolean q5 = type == GgmlType.Q5_0;
-        int size = type.blockBytes;
-        int half = q5 ? 0 : 1;
         for (int blk = 0; blk < n / 32; blk++) {
-            int p = off + blk * size;
+            int p = off + blk * 22;
             rowScales[scaleAt + blk] = Float16.toFloat(getShort(b, p));
-            int qs = p + (q5 ? 6 : 2);
-            ShortVector v = ByteVector.fromArray(B32, b, qs - 16).reinterpretAsInts().rearrange(UPPER_TWICE)
+            ShortVector v = ByteVector.fromArray(B32, b, p + 6 - 16).reinterpretAsInts().rearrange(UPPER_TWICE)
                     .lanewise(ASHR, HIGH_NIBBLE_SHIFTS).reinterpretAsShorts();
-            IntVector clear = IntVector.broadcast(I8, q5 ? getInt(b, p + 2) : 0).lanewise(LSHR, NIBBLE_SHIFTS).not().and(15).mul(0x40010);
-            IntVector e = v.and((short) 0xf).sub(clear.and(0x100010).lanewise(LSHR, half).reinterpretAsShorts()).reinterpretAsInts();
-            IntVector d = v.lanewise(ASHR, 8).and((short) 0xf)
-                    .sub(clear.lanewise(LSHR, 1).and(0x100010).lanewise(LSHR, half).reinterpretAsShorts()).reinterpretAsInts();
+            IntVector clear = IntVector.broadcast(I8, getInt(b, p + 2)).lanewise(LSHR, NIBBLE_SHIFTS).not().and(15).mul(0x40010);
+            IntVector e = v.and((short) 0xf).sub(clear.and(0x100010).reinterpretAsShorts()).reinterpretAsInts();
+            IntVector d = v.lanewise(ASHR, 8).and((short) 0xf).sub(clear.lanewise(LSHR, 1).and(0x100010).reinterpretAsShorts()).reinterpretAsInts();
             int o = at + blk * 32;
             ((FloatVector) e.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).intoArray(f, o);
             ((FloatVector) d.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).intoArray(f, o + 8);

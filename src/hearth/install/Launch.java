@@ -26,7 +26,7 @@ public record Launch(String java, List<String> flags, Path jar) {
     // cells, seeded by ThreadLocalRandom, whose initialisation loads RandomSupport): a training
     // session may never contend, a server may (the engine's warm-up and a first call tokenizing
     // at once; CI saw it), and a class the archive lacks is parsed at run time instead of mapped.
-    // Listed for the dump whatever the training did.
+    // Listed for the dump whatever the training did; public for InstalledJarTest, which checks the archive.
     public static final List<String> CONTENDED_CLASSES = List.of("java/util/concurrent/ThreadLocalRandom",
             "java/util/concurrent/ConcurrentHashMap$CounterCell", "jdk/internal/util/random/RandomSupport");
     static final int TRIM_INTERVAL_MILLIS = 2000;                   // glibc's malloc_trim costs well under a millisecond here
