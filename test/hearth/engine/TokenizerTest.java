@@ -69,6 +69,24 @@ class TokenizerTest {
     }
 
     @Test
+    void encode_aTokenTwoMergesMake_isMadeEitherWay() {
+        // "hell" is both "he ll" (rank 3) and "hel l" (rank 4): llama.cpp ranks the two pairs of
+        // halves apart, and "hell" reaches "hel l" first, since "he l" (rank 1) beats "l l" (2).
+        List<Object> tokens = new ArrayList<>();
+        for (int b = 0; b < 256; b++) tokens.add(String.valueOf(byteChar(b)));
+        tokens.addAll(List.of("he", "hel", "ll", "hell"));
+        Map<String, Object> md = new LinkedHashMap<>();
+        md.put("tokenizer.ggml.model", "gpt2");
+        md.put("tokenizer.ggml.pre", "qwen2");
+        md.put("tokenizer.ggml.tokens", tokens);
+        md.put("tokenizer.ggml.merges", List.of("h e", "he l", "l l", "he ll", "hel l"));
+        Tokenizer t = Tokenizer.from(md);
+        assertArrayEquals(new int[] {id(t, "hell")}, t.encode("hell", false, false));
+        // "hellll": after "hel", the first "l l" (rank 2) goes before "hel l" (4), which it outdates
+        assertArrayEquals(new int[] {id(t, "hel"), id(t, "ll"), id(t, "l")}, t.encode("hellll", false, false));
+    }
+
+    @Test
     void encode_specialTokenText_isOneIdOnlyWhenParsingSpecial() {
         Tokenizer t = toyBpe("qwen2", null);
         int start = id(t, "<|im_start|>");
