@@ -1,7 +1,9 @@
-// A vocabulary's token texts packed end to end in one char array, with an open-addressing index
-// from text to id. 150k tokens cost ~4 MiB here; as Strings in a HashMap<String, Integer> they cost
-// ~20 MiB, resident for as long as the model is loaded. Lookups take a range of any CharSequence,
-// so the tokenizers look up a piece of a word without cutting it out first.
+// A vocabulary's token texts packed end to end in one array, with an open-addressing index from
+// text to id. 150k tokens cost ~4 MiB here; as Strings in a HashMap<String, Integer> they cost
+// ~20 MiB, resident for as long as the model is loaded. A vocabulary of at most 256 distinct
+// characters (byte-level BPE: GPT-2's 256, its specials among them) keeps a byte a character, its
+// place in the alphabet: 1 MiB less for Qwen2's. Lookups take a range of any CharSequence, so the
+// tokenizers look up a piece of a word without cutting it out first.
 package hearth.engine;
 
 import java.nio.CharBuffer;
@@ -9,8 +11,10 @@ import java.util.Arrays;
 import java.util.List;
 
 final class Vocab {
-    private final char[] chars;
-    private final int[] ends;     // ends[i]: where text i stops in chars; it starts where i - 1 stops
+    private final char[] chars;   // the texts end to end; null when codes holds them
+    private final byte[] codes;   // or each character as its place in alphabet
+    private final char[] alphabet;
+    private final int[] ends;     // ends[i]: where text i stops; it starts where i - 1 stops
     private final int[] index;    // slot → id + 1, 0 when empty; linear probing, at most 3/4 full
 
     /** texts: the tokenizer.ggml.tokens strings; an empty one becomes "[EMPTY_<id>]", as in llama_vocab::load. */
@@ -27,10 +31,28 @@ final class Vocab {
             end += text.length();
             ends[i] = end;
         }
-        chars = Arrays.copyOf(all, end);
         index = new int[Integer.highestOneBit(Math.max(4, n * 4 / 3)) * 2];
-        CharBuffer view = CharBuffer.wrap(chars);
+        CharBuffer view = CharBuffer.wrap(all, 0, end);
         for (int i = 0; i < n; i++) put(i, view);
+        short[] place = new short[Character.MAX_VALUE + 1];   // a character's place in the alphabet + 1
+        char[] letters = new char[256];
+        int distinct = 0;
+        for (int i = 0; i < end && distinct <= 256; i++) {
+            if (place[all[i]] == 0 && distinct++ < 256) {
+                letters[distinct - 1] = all[i];
+                place[all[i]] = (short) distinct;
+            }
+        }
+        if (distinct <= 256) {
+            codes = new byte[end];
+            for (int i = 0; i < end; i++) codes[i] = (byte) (place[all[i]] - 1);
+            alphabet = Arrays.copyOf(letters, distinct);
+            chars = null;
+        } else {
+            chars = Arrays.copyOf(all, end);
+            codes = null;
+            alphabet = null;
+        }
     }
 
     int size() {
@@ -38,7 +60,10 @@ final class Vocab {
     }
 
     String text(int id) {
-        return new String(chars, start(id), length(id));
+        if (chars != null) return new String(chars, start(id), length(id));
+        char[] text = new char[length(id)];
+        for (int i = 0; i < text.length; i++) text[i] = alphabet[codes[start(id) + i] & 0xff];
+        return new String(text);
     }
 
     int length(int id) {
@@ -62,7 +87,7 @@ final class Vocab {
         int from = start(id), to = ends[id];
         for (int slot = hash(all, from, to) & (index.length - 1); ; slot = (slot + 1) & (index.length - 1)) {
             int other = index[slot] - 1;
-            if (other < 0 || equals(other, all, from, to)) {
+            if (other < 0 || sameText(all, start(other), ends[other], from, to)) {
                 index[slot] = id + 1;   // a repeated text takes the later id
                 return;
             }
@@ -76,7 +101,18 @@ final class Vocab {
     private boolean equals(int id, CharSequence text, int from, int to) {
         int start = start(id);
         if (ends[id] - start != to - from) return false;
-        for (int i = from; i < to; i++) if (chars[start + i - from] != text.charAt(i)) return false;
+        for (int i = from; i < to; i++) if (at(start + i - from) != text.charAt(i)) return false;
+        return true;
+    }
+
+    private char at(int i) {
+        return chars != null ? chars[i] : alphabet[codes[i] & 0xff];
+    }
+
+    // While the constructor indexes the texts: whether all[a, aEnd) and all[b, bEnd) are the same text.
+    private static boolean sameText(CharSequence all, int a, int aEnd, int b, int bEnd) {
+        if (aEnd - a != bEnd - b) return false;
+        for (int i = 0; i < aEnd - a; i++) if (all.charAt(a + i) != all.charAt(b + i)) return false;
         return true;
     }
 
