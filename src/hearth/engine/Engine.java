@@ -166,6 +166,7 @@ public final class Engine {
             if (count < limit) logits = transformer.forward(new int[] {token}, used, true);
         }
         long genNanos = System.nanoTime() - genStart;
+        transformer.releaseScratch();
         returnFreeHeap();
         return new Result(Arrays.copyOf(out, count), prompt.length, count, promptNanos / 1_000_000, genNanos / 1_000_000, reason);
     }

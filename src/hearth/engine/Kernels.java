@@ -45,6 +45,16 @@ class Kernels {
     }
 
     /**
+     * Lets go of the arrays that grew for a batch (the rows copied from a mapping here; the
+     * decoded rows and tiles in VectorKernels): they are garbage until the next prompt, and a
+     * worker's tile for a 7B model's feed-forward rows is 1.2 MiB. The next batch grows them again.
+     */
+    void releaseScratch() {
+        rows = new byte[0];
+        copies = new byte[0];
+    }
+
+    /**
      * VectorKernels when this JVM was started with --add-modules jdk.incubator.vector (install
      * registers that flag), else these scalar kernels; both give the same sums. The vector class is
      * only named here, as a string, so a JVM without the module never loads it.

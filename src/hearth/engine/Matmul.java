@@ -51,6 +51,11 @@ final class Matmul {
         });
     }
 
+    /** Lets go of each worker's batch arrays (Kernels.releaseScratch); call it with the workers idle. */
+    void releaseScratch() {
+        for (Kernels k : kernels) k.releaseScratch();
+    }
+
     /** Worker {@code worker}'s kernels, for other work that runs in {@link #parallel}. */
     Kernels kernels(int worker) {
         return kernels[worker];

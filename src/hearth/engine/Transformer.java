@@ -52,6 +52,11 @@ final class Transformer {
         return 2 * perToken * tokens + 2 * cacheBytes() / m.layerCount;
     }
 
+    /** Lets go of the kernels' batch arrays between answers (Matmul.releaseScratch). */
+    void releaseScratch() {
+        matmul.releaseScratch();
+    }
+
     /** Bytes the KV cache takes now. */
     long residentCacheBytes() {
         return cacheBytes(cachedPositions);

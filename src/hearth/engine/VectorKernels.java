@@ -89,6 +89,18 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
+    void releaseScratch() {
+        super.releaseScratch();
+        rowLanes = new float[0];
+        rowScales = new float[0];
+        rowInts = new int[0];
+        tileLanes = new float[0];
+        tileScales = new float[0];
+        tileMins = new float[0];
+        tileScaleInts = new int[0];
+    }
+
+    @Override
     void dot2(Tensor w, int i, Input x, boolean grouped) {
         int off = base + i * w.rowBytes;
         if (w.type == GgmlType.Q8_0) {
