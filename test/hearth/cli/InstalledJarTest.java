@@ -100,6 +100,35 @@ class InstalledJarTest {
         assertTrue(check.output.contains(" 0 failed"), check.output);
     }
 
+    @Tag("check")
+    @Test
+    void realClients_callChatThroughTheInstalledEngine() throws Exception {
+        // The "done": a client's config runs hearth on a GGUF file, and the client's model
+        // calls chat, answered by the embedded engine, through Claude Code, Codex, Gemini CLI and
+        // the MCP Inspector alike (each driven by the script's local fake model).
+        Path script = JarTest.shared().resolve("checks/real-clients.sh");
+        Assumptions.assumeTrue(Files.isExecutable(script), "no " + script);
+        Path model = Path.of(JarTest.llamaServerScript("model", "tiny-qwen2").strip());
+        Result install = exec(List.of(JarTest.java(), "-jar", "build/hearth.jar", "install", "--model-file", model.toString()), "");
+        assertEquals(0, install.status, install.output);
+        var command = new ArrayList<>(List.of(script.toString(), "--timeout", "120", "--call", "chat", "--args", "{\"message\":\"Say hi\",\"max_tokens\":4}"));
+        var entry = (Map<?, ?>) ((Map<?, ?>) Json.parseObject(Files.readString(home.resolve(".claude.json"))).get("mcpServers")).get("hearth");
+        for (var e : ((Map<?, ?>) entry.get("env")).entrySet()) command.addAll(List.of("-e", e.getKey() + "=" + e.getValue()));
+        command.add("--");
+        command.addAll(registered(home.resolve(".claude.json")));
+        Result check = exec(command, "");
+        if (check.status == 3) {
+            System.err.println("\n!!! InstalledJarTest: SKIPPED real clients - real-clients.sh could not install them (exit 3):\n" + check.output + "!!!\n");
+            Assumptions.abort("real-clients.sh exit 3: " + check.output);
+        }
+        assertEquals(0, check.status, check.output);
+        assertTrue(check.output.contains("real-clients: 8 passed, 0 failed"), check.output);
+        for (String client : List.of("claude-call", "codex-call", "gemini-call", "inspector-call")) {
+            assertTrue(check.output.lines().anyMatch(l -> l.startsWith(client + ": ok") && (l.contains("embedded") || l.contains("LOCAL"))),
+                    client + " did not get the engine's answer:\n" + check.output);
+        }
+    }
+
     private static List<String> registered(Path config) throws Exception {
         var entry = (Map<?, ?>) ((Map<?, ?>) Json.parseObject(Files.readString(config)).get("mcpServers")).get("hearth");
         var command = new ArrayList<String>();
