@@ -23,7 +23,7 @@ final class Input {
     final float[] lanes;    // in a batch for Q8_0/Q5_0/Q6_K/IQ4_XS rows: the quants as floats in VectorKernels' lane order, see lanes()
     final float[] chunks;   // in a batch for Q4_K rows: the quants as floats, a lane per 64-element chunk, see chunks()
     final int[] chunkSums;  // and per chunk the sums of its first and last two 16s, see chunks()
-    final float[] floats;   // in a batch for Q4_K rows: the quants as floats, in order (VectorKernels.dotTileQ4_K)
+    final float[] floats;   // in a batch for Q4_K rows, or Q4_0 ones in tiles: the quants as floats, in order (VectorKernels.dotTileQ4_K, dotTileQ4_0)
     final float[] laneFloats; // from ofTiles for Q6_K rows: the quants as floats in ggml's lane order, see laneFloats()
     final int[] quadPairs;  // from ofGroups only: the quants paired as rows laid out in groups read them, see quadPairs()
 
@@ -54,7 +54,7 @@ final class Input {
         this.lanes = shape != null && quantised && !chunked && rows ? new float[n] : null;
         this.chunks = chunked && rows ? new float[(n / 256 + 1) / 2 * 512] : null;
         this.chunkSums = chunked && rows ? new int[(n / 64 + 7) / 8 * 16] : null;
-        this.floats = chunked ? new float[n] : null;
+        this.floats = chunked || reader == Reader.TILES && q8_0 ? new float[n] : null;   // Q4_K's, and Q4_0's tiles
         this.laneFloats = shape == GgmlType.Q6_K && reader == Reader.TILES ? new float[n] : null;
         this.quadPairs = reader == Reader.GROUPS ? new int[n / 2] : null;
     }
@@ -116,9 +116,9 @@ final class Input {
             return take(kindFor(rows), n, null, Reader.GROUPS, token).fill(x, 0);
         }
 
-        /** One of a batch of tokens, quantised to Q8_K, for Q4_K or Q6_K rows laid out in groups (Kernels.dotTiles). */
+        /** One of a batch of tokens, quantised to Q8_K (Q4_K, Q6_K) or Q8_0 (Q4_0) as the rows laid out in groups need (Kernels.dotTiles). */
         Input ofTiles(float[] x, int n, GgmlType rows, int token) {
-            return take(Kind.Q8_K, n, rows, Reader.TILES, token).fill(x, 0);
+            return take(kindFor(rows), n, rows, Reader.TILES, token).fill(x, 0);
         }
 
         private Input take(Kind kind, int n, GgmlType batch, Reader reader, int token) {

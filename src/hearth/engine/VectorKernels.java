@@ -79,7 +79,7 @@ final class VectorKernels extends Kernels {
     private float[] tileLanes = new float[0];       // a tile's sixteen rows as floats, eight side by side (decodeTileQ4_K, tileQuantsQ6_K)
     private float[] tileScales = new float[0];      // their d (Q4_K: and dmin), per group and super-block
     private float[] tileMins = new float[0];        // Q4_K: their mins, per group, super-block and chunk
-    private final float[] tileSums = new float[64];   // a chunk's sums of the tile, see chunkTileQ4_K
+    private final float[] tileSums = new float[64];   // a chunk's sums of the tile, see chunkTile
     private final float[] tileTotals = new float[512]; // and its rows' totals (Q4_K: products, then mins; Q6_K: ggml's lanes)
     private int[] tileScaleInts = new int[0];          // Q6_K: the tile's scales, sub-block s of row r at 128 (g blocks + blk) + 8 s + r
     private final int[] tileInts = new int[64];        // Q6_K: one lane's int sums, row r with token t of group g at 8 (4g + t) + r
@@ -204,13 +204,19 @@ final class VectorKernels extends Kernels {
     /** Q4_K and Q6_K: llama.cpp takes a batch through Q5_K rows a token at a time, with one token's sums. */
     @Override
     boolean tiles(GgmlType type) {
-        return type == GgmlType.Q4_K || type == GgmlType.Q6_K;
+        return type == GgmlType.Q4_K || type == GgmlType.Q6_K || type == GgmlType.Q4_0;
     }
 
     @Override
     void dotTiles(Tensor w, int count, Input[] in, int fours, float[][] out, int g0, float[] bias) {
         int n = in[0].length;
-        if (fours > 0) {
+        if (fours > 0 && w.type == GgmlType.Q4_0) {
+            tileArrays(n);
+            for (int h = 0; h < 2; h++) {             // a lone group fills both halves, and only its sums are kept
+                tileQuantsQ4_0(base + Math.min(h, count - 1) * Tensor.GROUP * w.rowBytes, h, n);
+            }
+            for (int t = 0; t < fours; t += 4) dotTileQ4_0(in, t, n, count, out, Tensor.GROUP * g0, bias);
+        } else if (fours > 0) {
             tileArrays(n);
             boolean q4 = w.type == GgmlType.Q4_K;
             for (int h = 0; h < 2; h++) {             // a lone group fills both halves, and only its sums are kept
@@ -243,7 +249,7 @@ final class VectorKernels extends Kernels {
     private void tileArrays(int n) {
         int blocks = n / 256;
         if (tileLanes.length < TILE_ROWS * n) tileLanes = new float[TILE_ROWS * n];
-        if (tileScales.length < 2 * blocks * 16) tileScales = new float[2 * blocks * 16];
+        if (tileScales.length < n / 2) tileScales = new float[n / 2];   // Q4_0's d per row and block; K-quants take a quarter
         if (tileMins.length < 2 * blocks * 4 * 16) tileMins = new float[2 * blocks * 4 * 16];
         if (tileScaleInts.length < 2 * blocks * 128) tileScaleInts = new int[2 * blocks * 128];
     }
@@ -356,6 +362,57 @@ final class VectorKernels extends Kernels {
         }
     }
 
+    /**
+     * Group h of a Q4_0 tile (eight rows laid side by side by Tensor.hold, from at) decoded for
+     * dotTileQ4_0: each quant less 8 as a float, element e of row 8h + r at tileLanes[8 (h n + e)
+     * + r], as decodeTileQ4_K lays Q4_K's, and each row's d per block at tileScales[8 (h blocks +
+     * blk) + r].
+     */
+    private void tileQuantsQ4_0(int at, int h, int n) {
+        byte[] q = rows;
+        float[] f = tileLanes;
+        int blocks = n / 32;
+        for (int blk = 0; blk < blocks; blk++) {
+            int p = at + blk * 18 * Tensor.GROUP;
+            for (int r = 0; r < Tensor.GROUP; r++) tileScales[8 * (h * blocks + blk) + r] = Float16.toFloat(getShort(q, p + 2 * r));
+            for (int k = 0; k < 4; k++) {             // word k: elements 4k.. in its low nibbles, 16 + 4k.. in its high ones
+                IntVector v = ByteVector.fromArray(B32, q, p + 16 + 32 * k).reinterpretAsInts();
+                int e = 8 * (h * n + 32 * blk + 4 * k);
+                for (int b = 0; b < 4; b++) {
+                    ((FloatVector) v.lanewise(LSHR, 8 * b).and(0xf).sub(8).convert(I2F, 0)).intoArray(f, e + 8 * b);
+                    ((FloatVector) v.lanewise(LSHR, 8 * b + 4).and(0xf).sub(8).convert(I2F, 0)).intoArray(f, e + 8 * (16 + b));
+                }
+            }
+        }
+    }
+
+    /**
+     * Tokens t0..t0+3 (Input.floats of their Q8_0 quants) against the Q4_0 tile, into out[t0 +
+     * t][r0 ..]: Kernels.dotQ4Repacked's sums for each row and token. A block's 32 products sum in
+     * a float lane, exactly (at most 32 x 8 x 127 < 2^24, in any order); then one FMA a block by
+     * d times the token's scale into the row's total, eight rows at once, as llama.cpp's repacked
+     * q4_0_8x8 gemm does.
+     */
+    private void dotTileQ4_0(Input[] in, int t0, int n, int groups, float[][] out, int r0, float[] bias) {
+        Arrays.fill(tileTotals, 0, 64, 0f);
+        int blocks = n / 32;
+        for (int blk = 0; blk < blocks; blk++) {
+            chunkTile(in[t0].floats, in[t0 + 1].floats, in[t0 + 2].floats, in[t0 + 3].floats, n, 32 * blk, 32);
+            for (int g = 0; g < 2; g++) {
+                FloatVector d = FloatVector.fromArray(F8, tileScales, 8 * (g * blocks + blk));
+                for (int t = 0; t < 4; t++) {
+                    int k = 8 * (4 * g + t);
+                    FloatVector.fromArray(F8, tileSums, k).fma(d.mul(in[t0 + t].scales[blk]), FloatVector.fromArray(F8, tileTotals, k))
+                            .intoArray(tileTotals, k);
+                }
+            }
+        }
+        for (int k = 0; k < 4 * groups; k++) {        // k = 4g + t
+            System.arraycopy(tileTotals, 8 * k, lanes8, 0, 8);
+            putGroup(lanes8, out[t0 + k % 4], r0 + 8 * (k / 4), bias);
+        }
+    }
+
     /** The grouped super-block's d, dmin and mins that headerQ4_K decoded, into the tile's (see decodeTileQ4_K) at super-block gb. */
     private void tileHeaderQ4_K(int gb) {
         System.arraycopy(groupD, 0, tileScales, 16 * gb, 16);
@@ -438,7 +495,7 @@ final class VectorKernels extends Kernels {
         int blocks = n / 256;
         for (int blk = 0; blk < blocks; blk++) {
             for (int c = 0; c < 4; c++) {
-                chunkTileQ4_K(in[t0].floats, in[t0 + 1].floats, in[t0 + 2].floats, in[t0 + 3].floats, n, 256 * blk + 64 * c);
+                chunkTile(in[t0].floats, in[t0 + 1].floats, in[t0 + 2].floats, in[t0 + 3].floats, n, 256 * blk + 64 * c, 64);
                 addTileQ4_K(in, t0, blocks, blk, c);
             }
         }
@@ -448,11 +505,14 @@ final class VectorKernels extends Kernels {
         }
     }
 
-    /** The chunk at e0 of four tokens against the tile's sixteen rows: row 8g + r with token t at tileSums[8 (4g + t) + r]. */
-    private void chunkTileQ4_K(float[] x0, float[] x1, float[] x2, float[] x3, int n, int e0) {
+    /**
+     * The len elements at e0 (a Q4_K chunk, a Q4_0 block) of four tokens against the tile's
+     * sixteen rows: row 8g + r with token t at tileSums[8 (4g + t) + r].
+     */
+    private void chunkTile(float[] x0, float[] x1, float[] x2, float[] x3, int n, int e0, int len) {
         float[] w = tileLanes;
         FloatVector a0 = FloatVector.zero(F8), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        for (int e = e0; e < e0 + 64; e++) {
+        for (int e = e0; e < e0 + len; e++) {
             FloatVector wa = FloatVector.fromArray(F8, w, 8 * e);
             FloatVector wb = FloatVector.fromArray(F8, w, 8 * (n + e));
             FloatVector x = FloatVector.broadcast(F8, x0[e]);
