@@ -24,7 +24,7 @@ final class Input {
     final float[] chunks;   // in a batch for Q4_K rows: the quants as floats, a lane per 64-element chunk, see chunks()
     final int[] chunkSums;  // and per chunk the sums of its first and last two 16s, see chunks()
     final float[] floats;   // in a batch for Q4_K rows, or Q4_0 ones in tiles: the quants as floats, in order (VectorKernels.dotTileQ4_K, dotTileQ4_0)
-    final float[] laneFloats; // from ofTiles for Q6_K rows: the quants as floats in ggml's lane order, see laneFloats()
+    final float[] laneFloats; // from ofTiles for Q5_K and Q6_K rows: the quants as floats in ggml's lane order, see laneFloats()
     final int[] quadPairs;  // from ofGroups only: the quants paired as rows laid out in groups read them, see quadPairs()
 
     /**
@@ -55,7 +55,7 @@ final class Input {
         this.chunks = chunked && rows ? new float[(n / 256 + 1) / 2 * 512] : null;
         this.chunkSums = chunked && rows ? new int[(n / 64 + 7) / 8 * 16] : null;
         this.floats = chunked || reader == Reader.TILES && q8_0 ? new float[n] : null;   // Q4_K's, and Q4_0's tiles
-        this.laneFloats = shape == GgmlType.Q6_K && reader == Reader.TILES ? new float[n] : null;
+        this.laneFloats = (batch == GgmlType.Q6_K || batch == GgmlType.Q5_K) && reader == Reader.TILES ? new float[n] : null;
         this.quadPairs = reader == Reader.GROUPS ? new int[n / 2] : null;
     }
 

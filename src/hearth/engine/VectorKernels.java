@@ -201,10 +201,13 @@ final class VectorKernels extends Kernels {
         }
     }
 
-    /** Q4_K and Q6_K: llama.cpp takes a batch through Q5_K rows a token at a time, with one token's sums. */
+    /**
+     * Q4_0, Q4_K, Q5_K and Q6_K. llama.cpp takes a batch through Q5_K and Q6_K rows a token at a
+     * time, with one token's sums, and so do their tiles; Q4_0's and Q4_K's follow its repacked gemm.
+     */
     @Override
     boolean tiles(GgmlType type) {
-        return type == GgmlType.Q4_K || type == GgmlType.Q6_K || type == GgmlType.Q4_0;
+        return type == GgmlType.Q4_K || type == GgmlType.Q6_K || type == GgmlType.Q4_0 || type == GgmlType.Q5_K;
     }
 
     @Override
@@ -219,6 +222,7 @@ final class VectorKernels extends Kernels {
         } else if (fours > 0) {
             tileArrays(n);
             boolean q4 = w.type == GgmlType.Q4_K;
+            boolean q5 = w.type == GgmlType.Q5_K;
             for (int h = 0; h < 2; h++) {             // a lone group fills both halves, and only its sums are kept
                 int at = base + Math.min(h, count - 1) * Tensor.GROUP * w.rowBytes;
                 for (int blk = 0; blk < n / 256; blk++) {
@@ -228,6 +232,12 @@ final class VectorKernels extends Kernels {
                         headerQ4_K(base);
                         tileHeaderQ4_K(gb);
                         tileQuantsQ4_K(base, 8 * 256 * gb);
+                    } else if (q5) {
+                        int base = at + blk * 176 * Tensor.GROUP;
+                        headerQ4_K(base);                 // d, dmin, scales and mins as Q4_K's
+                        System.arraycopy(groupD, 0, tileScales, 16 * gb, 16);
+                        System.arraycopy(groupScales, 16, tileScaleInts, 128 * gb, 16);
+                        tileQuantsQ5_K(base, 8 * 256 * gb);
                     } else {
                         int base = at + blk * 210 * Tensor.GROUP;
                         scalesQ6_K(base, 1f);             // groupD: d itself
@@ -239,6 +249,7 @@ final class VectorKernels extends Kernels {
             }
             for (int t = 0; t < fours; t += 4) {
                 if (q4) dotTileQ4_K(in, t, n, count, out, Tensor.GROUP * g0, bias);
+                else if (q5) dotTileQ5_K(in, t, n, count, out, Tensor.GROUP * g0, bias);
                 else dotTileQ6_K(in, t, n, count, out, Tensor.GROUP * g0, bias);
             }
         }
@@ -257,7 +268,7 @@ final class VectorKernels extends Kernels {
     /**
      * A grouped Q6_K super-block's quants times their scales (scalesQ6_K's), eight rows side by
      * side, into tileLanes from at in ggml's lane order: lane l (elements 4l..4l+3 of each 32) of
-     * quarter q at 8 (32 l + 4 q), as laneTileQ6_K reads them.
+     * quarter q at 8 (32 l + 4 q), as laneTile reads them.
      */
     private void tileQuantsQ6_K(int base, int at) {
         byte[] q = rows;
@@ -293,7 +304,7 @@ final class VectorKernels extends Kernels {
         for (int blk = 0; blk < blocks; blk++) {
             for (int l = 0; l < 8; l++) {
                 for (int g = 0; g < groups; g++) {
-                    laneTileQ6_K(in[t0].laneFloats, in[t0 + 1].laneFloats, in[t0 + 2].laneFloats, in[t0 + 3].laneFloats,
+                    laneTile(in[t0].laneFloats, in[t0 + 1].laneFloats, in[t0 + 2].laneFloats, in[t0 + 3].laneFloats,
                             8 * (256 * (g * blocks + blk) + 32 * l), 256 * blk + 32 * l, 32 * g);
                 }
                 addTileQ6_K(in, t0, blocks, groups, blk, l);
@@ -306,7 +317,7 @@ final class VectorKernels extends Kernels {
     }
 
     /** One lane of a super-block, four tokens (their laneFloats from x) against eight rows (tileLanes from at), to tileInts from s. */
-    private void laneTileQ6_K(float[] x0, float[] x1, float[] x2, float[] x3, int at, int x, int s) {
+    private void laneTile(float[] x0, float[] x1, float[] x2, float[] x3, int at, int x, int s) {
         float[] w = tileLanes;
         IntVector i0 = IntVector.zero(I8), i1 = i0, i2 = i0, i3 = i0;
         for (int k = x; k < x + 32; k += 4, at += 32) {   // a quarter's four elements, spelled out: C2 then hoists every range check
@@ -341,6 +352,97 @@ final class VectorKernels extends Kernels {
         i1.sub(magic).intoArray(tileInts, s + 8);
         i2.sub(magic).intoArray(tileInts, s + 16);
         i3.sub(magic).intoArray(tileInts, s + 24);
+    }
+
+    /**
+     * A grouped Q5_K super-block's quants (5 bits: qs's nibble and qh's bit) times their scales
+     * (headerQ4_K's), eight rows side by side, into tileLanes from at in the lane order of
+     * tileQuantsQ6_K: lane l (elements 4l..4l+3 of each 32) of sub-block s at 8 (32 l + 4 s), as
+     * laneTile reads them. At most 31 x 63, so laneTile's sums stay exact.
+     */
+    private void tileQuantsQ5_K(int base, int at) {
+        byte[] q = rows;
+        float[] f = tileLanes;
+        for (int l = 0; l < 8; l++) {
+            IntVector h = ByteVector.fromArray(B32, q, base + 32 * (4 + l)).reinterpretAsInts();
+            for (int j = 0; j < 4; j++) {             // qs word 12 + 8j + l: sub-block 2j in its low nibbles, 2j + 1 in its high ones
+                IntVector a = ByteVector.fromArray(B32, q, base + 32 * (12 + 8 * j + l)).reinterpretAsInts();
+                IntVector scales = IntVector.fromArray(I8, groupScales, 8 * (j / 2));
+                IntVector lowScale = scales.lanewise(LSHR, 16 * (j % 2)).and(0xff);
+                IntVector highScale = scales.lanewise(LSHR, 16 * (j % 2) + 8).and(0xff);
+                for (int b = 0; b < 4; b++) {         // byte b: its high bits are bits 2j and 2j + 1 of qh's byte
+                    IntVector lo = a.lanewise(LSHR, 8 * b).and(0xf).or(h.lanewise(LSHR, 8 * b + 2 * j).and(1).lanewise(LSHL, 4));
+                    IntVector hi = a.lanewise(LSHR, 8 * b + 4).and(0xf).or(h.lanewise(LSHR, 8 * b + 2 * j + 1).and(1).lanewise(LSHL, 4));
+                    ((FloatVector) lo.mul(lowScale).convert(I2F, 0)).intoArray(f, at + 8 * (32 * l + 8 * j + b));
+                    ((FloatVector) hi.mul(highScale).convert(I2F, 0)).intoArray(f, at + 8 * (32 * l + 8 * j + 4 + b));
+                }
+            }
+        }
+    }
+
+    /**
+     * Tokens t0..t0+3 against the Q5_K tile, into out[t0 + t][r0 ..]: dotQ5_KGroup's sums for
+     * each row and token. laneTile sums each of ggml's int lanes of a super-block exactly, then
+     * one FMA by d a lane and super-block, the mins through the bsums and dmin beside them, and
+     * each row's lanes add up as hsum8 does before its mins join: bit for bit dotQ5_K.
+     */
+    private void dotTileQ5_K(Input[] in, int t0, int n, int groups, float[][] out, int r0, float[] bias) {
+        int blocks = n / 256;
+        Arrays.fill(tileTotals, 0f);                  // ggml's float lane l of row r, token t, group g at 8 (8 (4g + t) + l) + r
+        Arrays.fill(tileSums, 0f);                    // and the mins of row r, token t, group g at 8 (4g + t) + r
+        for (int blk = 0; blk < blocks; blk++) {
+            for (int l = 0; l < 8; l++) {
+                for (int g = 0; g < groups; g++) {
+                    laneTile(in[t0].laneFloats, in[t0 + 1].laneFloats, in[t0 + 2].laneFloats, in[t0 + 3].laneFloats,
+                            8 * (256 * (g * blocks + blk) + 32 * l), 256 * blk + 32 * l, 32 * g);
+                }
+                addTileQ5_K(in, t0, blocks, groups, blk, l);
+            }
+            minsTileQ5_K(in, t0, blocks, groups, blk);
+        }
+        for (int k = 0; k < 4 * groups; k++) {        // k = 4g + t
+            sumLanes(tileTotals, 64 * k, splitSums);
+            FloatVector.fromArray(F8, splitSums, 0).add(FloatVector.fromArray(F8, tileSums, 8 * k)).intoArray(splitSums, 0);
+            putGroup(splitSums, out[t0 + k % 4], r0 + 8 * (k / 4), bias);
+        }
+    }
+
+    /** Lane l of super-block blk into the tile's float lanes: its exact int times d and the token's scale, as dotQ5_KGroup. */
+    private void addTileQ5_K(Input[] in, int t0, int blocks, int groups, int blk, int l) {
+        for (int g = 0; g < groups; g++) {
+            FloatVector d = FloatVector.fromArray(F8, tileScales, 16 * (g * blocks + blk));
+            for (int t = 0; t < 4; t++) {
+                int k = 4 * g + t;
+                int a = 8 * (8 * k + l);
+                ((FloatVector) IntVector.fromArray(I8, tileInts, 8 * k).convert(I2F, 0))
+                        .fma(d.mul(in[t0 + t].scales[blk]), FloatVector.fromArray(F8, tileTotals, a)).intoArray(tileTotals, a);
+            }
+        }
+    }
+
+    /** Super-block blk's mins against each token's bsums, times dmin and the token's scale, into the mins' totals (see groupMins). */
+    private void minsTileQ5_K(Input[] in, int t0, int blocks, int groups, int blk) {
+        for (int g = 0; g < groups; g++) {
+            int gb = g * blocks + blk;
+            IntVector minLo = IntVector.fromArray(I8, tileScaleInts, 128 * gb);
+            IntVector minHi = IntVector.fromArray(I8, tileScaleInts, 128 * gb + 8);
+            FloatVector dmin = FloatVector.fromArray(F8, tileScales, 16 * gb + 8);
+            for (int t = 0; t < 4; t++) {
+                int[] s = in[t0 + t].sums;
+                int i = 16 * blk;
+                IntVector m = minLo.and(0xff).mul(s[i] + s[i + 1])
+                        .add(minLo.lanewise(LSHR, 8).and(0xff).mul(s[i + 2] + s[i + 3]))
+                        .add(minLo.lanewise(LSHR, 16).and(0xff).mul(s[i + 4] + s[i + 5]))
+                        .add(minLo.lanewise(LSHR, 24).mul(s[i + 6] + s[i + 7]))
+                        .add(minHi.and(0xff).mul(s[i + 8] + s[i + 9]))
+                        .add(minHi.lanewise(LSHR, 8).and(0xff).mul(s[i + 10] + s[i + 11]))
+                        .add(minHi.lanewise(LSHR, 16).and(0xff).mul(s[i + 12] + s[i + 13]))
+                        .add(minHi.lanewise(LSHR, 24).mul(s[i + 14] + s[i + 15]));
+                int k = 8 * (4 * g + t);
+                ((FloatVector) m.convert(I2F, 0)).fma(dmin.mul(-in[t0 + t].scales[blk]), FloatVector.fromArray(F8, tileSums, k))
+                        .intoArray(tileSums, k);
+            }
+        }
     }
 
     /** Lane l of super-block blk into the tile's float lanes: the -32 through the bsums, then d, as dotQ6_K. */
