@@ -249,8 +249,7 @@ final class VectorKernels extends Kernels {
             }
             for (int t = 0; t < fours; t += 4) {
                 if (q4) dotTileQ4_K(in, t, n, count, out, Tensor.GROUP * g0, bias);
-                else if (q5) dotTileQ5_K(in, t, n, count, out, Tensor.GROUP * g0, bias);
-                else dotTileQ6_K(in, t, n, count, out, Tensor.GROUP * g0, bias);
+                else dotTileLanes(q5, in, t, n, count, out, Tensor.GROUP * g0, bias);
             }
         }
         for (int t = fours; t < in.length; t++) dotGroups(w, count, in[t], out[t], g0, bias);
@@ -292,26 +291,31 @@ final class VectorKernels extends Kernels {
     }
 
     /**
-     * Tokens t0..t0+3 against the Q6_K tile (its groups, one or two), into out[t0 + t][r0 ..]:
-     * dotQ6_K's sums for each row and token, eight rows at once. Each of ggml's int lanes sums
-     * four products at a time in a float lane started at 1.5 x 2^23 (at most 4 x 63 x 128 x 127
-     * < 2^22, so exact, and the float's low bits are the int); the -32 correction, d and ggml's
-     * hsum then follow per row as dotQ6_K does them.
+     * Tokens t0..t0+3 against the Q6_K or Q5_K tile (its groups, one or two), into out[t0 +
+     * t][r0 ..]: dotQ6_K's or dotQ5_KGroup's sums for each row and token, eight rows at once.
+     * Each of ggml's int lanes sums four products at a time in a float lane started at 1.5 x 2^23
+     * (at most 4 x 63 x 128 x 127 < 2^22, so exact, and the float's low bits are the int); then
+     * per row as the one-token kernels: Q6_K's -32 through the bsums and d, Q5_K's d and its mins
+     * through the bsums and dmin beside the lanes, and ggml's hsum of the lanes.
      */
-    private void dotTileQ6_K(Input[] in, int t0, int n, int groups, float[][] out, int r0, float[] bias) {
+    private void dotTileLanes(boolean q5, Input[] in, int t0, int n, int groups, float[][] out, int r0, float[] bias) {
         int blocks = n / 256;
         Arrays.fill(tileTotals, 0f);                  // ggml's float lane l of row r, token t, group g at 8 (8 (4g + t) + l) + r
+        Arrays.fill(tileSums, 0f);                    // Q5_K: the mins of row r, token t, group g at 8 (4g + t) + r
         for (int blk = 0; blk < blocks; blk++) {
             for (int l = 0; l < 8; l++) {
                 for (int g = 0; g < groups; g++) {
                     laneTile(in[t0].laneFloats, in[t0 + 1].laneFloats, in[t0 + 2].laneFloats, in[t0 + 3].laneFloats,
                             8 * (256 * (g * blocks + blk) + 32 * l), 256 * blk + 32 * l, 32 * g);
                 }
-                addTileQ6_K(in, t0, blocks, groups, blk, l);
+                if (q5) addTileQ5_K(in, t0, blocks, groups, blk, l);
+                else addTileQ6_K(in, t0, blocks, groups, blk, l);
             }
+            if (q5) minsTileQ5_K(in, t0, blocks, groups, blk);
         }
         for (int k = 0; k < 4 * groups; k++) {        // k = 4g + t
             sumLanes(tileTotals, 64 * k, splitSums);
+            if (q5) FloatVector.fromArray(F8, splitSums, 0).add(FloatVector.fromArray(F8, tileSums, 8 * k)).intoArray(splitSums, 0);
             putGroup(splitSums, out[t0 + k % 4], r0 + 8 * (k / 4), bias);
         }
     }
@@ -380,33 +384,6 @@ final class VectorKernels extends Kernels {
         }
     }
 
-    /**
-     * Tokens t0..t0+3 against the Q5_K tile, into out[t0 + t][r0 ..]: dotQ5_KGroup's sums for
-     * each row and token. laneTile sums each of ggml's int lanes of a super-block exactly, then
-     * one FMA by d a lane and super-block, the mins through the bsums and dmin beside them, and
-     * each row's lanes add up as hsum8 does before its mins join: bit for bit dotQ5_K.
-     */
-    private void dotTileQ5_K(Input[] in, int t0, int n, int groups, float[][] out, int r0, float[] bias) {
-        int blocks = n / 256;
-        Arrays.fill(tileTotals, 0f);                  // ggml's float lane l of row r, token t, group g at 8 (8 (4g + t) + l) + r
-        Arrays.fill(tileSums, 0f);                    // and the mins of row r, token t, group g at 8 (4g + t) + r
-        for (int blk = 0; blk < blocks; blk++) {
-            for (int l = 0; l < 8; l++) {
-                for (int g = 0; g < groups; g++) {
-                    laneTile(in[t0].laneFloats, in[t0 + 1].laneFloats, in[t0 + 2].laneFloats, in[t0 + 3].laneFloats,
-                            8 * (256 * (g * blocks + blk) + 32 * l), 256 * blk + 32 * l, 32 * g);
-                }
-                addTileQ5_K(in, t0, blocks, groups, blk, l);
-            }
-            minsTileQ5_K(in, t0, blocks, groups, blk);
-        }
-        for (int k = 0; k < 4 * groups; k++) {        // k = 4g + t
-            sumLanes(tileTotals, 64 * k, splitSums);
-            FloatVector.fromArray(F8, splitSums, 0).add(FloatVector.fromArray(F8, tileSums, 8 * k)).intoArray(splitSums, 0);
-            putGroup(splitSums, out[t0 + k % 4], r0 + 8 * (k / 4), bias);
-        }
-    }
-
     /** Lane l of super-block blk into the tile's float lanes: its exact int times d and the token's scale, as dotQ5_KGroup. */
     private void addTileQ5_K(Input[] in, int t0, int blocks, int groups, int blk, int l) {
         for (int g = 0; g < groups; g++) {
@@ -424,20 +401,10 @@ final class VectorKernels extends Kernels {
     private void minsTileQ5_K(Input[] in, int t0, int blocks, int groups, int blk) {
         for (int g = 0; g < groups; g++) {
             int gb = g * blocks + blk;
-            IntVector minLo = IntVector.fromArray(I8, tileScaleInts, 128 * gb);
-            IntVector minHi = IntVector.fromArray(I8, tileScaleInts, 128 * gb + 8);
             FloatVector dmin = FloatVector.fromArray(F8, tileScales, 16 * gb + 8);
             for (int t = 0; t < 4; t++) {
-                int[] s = in[t0 + t].sums;
-                int i = 16 * blk;
-                IntVector m = minLo.and(0xff).mul(s[i] + s[i + 1])
-                        .add(minLo.lanewise(LSHR, 8).and(0xff).mul(s[i + 2] + s[i + 3]))
-                        .add(minLo.lanewise(LSHR, 16).and(0xff).mul(s[i + 4] + s[i + 5]))
-                        .add(minLo.lanewise(LSHR, 24).mul(s[i + 6] + s[i + 7]))
-                        .add(minHi.and(0xff).mul(s[i + 8] + s[i + 9]))
-                        .add(minHi.lanewise(LSHR, 8).and(0xff).mul(s[i + 10] + s[i + 11]))
-                        .add(minHi.lanewise(LSHR, 16).and(0xff).mul(s[i + 12] + s[i + 13]))
-                        .add(minHi.lanewise(LSHR, 24).mul(s[i + 14] + s[i + 15]));
+                groupMins(tileScaleInts, 128 * gb, in[t0 + t].sums, blk, chunkMins, 0);
+                IntVector m = IntVector.fromArray(I8, chunkMins, 0);
                 int k = 8 * (4 * g + t);
                 ((FloatVector) m.convert(I2F, 0)).fma(dmin.mul(-in[t0 + t].scales[blk]), FloatVector.fromArray(F8, tileSums, k))
                         .intoArray(tileSums, k);
@@ -1345,7 +1312,7 @@ final class VectorKernels extends Kernels {
             sumi = sumi.add(loSums.mul(scales.lanewise(LSHR, shift).and(0xff)))
                     .add(hiSums.mul(scales.lanewise(LSHR, shift + 8).and(0xff)));
         }
-        groupMins(x.sums, blk);
+        groupMins(groupScales, 16, x.sums, blk, groupScales, 96);
         IntVector mins = IntVector.fromArray(I8, groupScales, 96);
         float yd = x.scales[blk];
         ((FloatVector) sumi.convert(I2F, 0)).fma(FloatVector.fromArray(F8, groupD, 0).mul(yd), FloatVector.fromArray(F8, groupLanes, 0))
@@ -1401,7 +1368,7 @@ final class VectorKernels extends Kernels {
                 }
                 ((FloatVector) sumi.convert(I2F, 0)).fma(d, FloatVector.fromArray(F8, groupLanes, 8 * l)).intoArray(groupLanes, 8 * l);
             }
-            groupMins(x.sums, blk);
+            groupMins(groupScales, 16, x.sums, blk, groupScales, 96);
             mins = ((FloatVector) IntVector.fromArray(I8, scales, 96).convert(I2F, 0)).fma(FloatVector.fromArray(F8, groupD, 8).mul(-yd), mins);
         }
         sumLanes(groupLanes, 0, splitSums);
@@ -1410,13 +1377,14 @@ final class VectorKernels extends Kernels {
     }
 
     /**
-     * The eight rows' mins of super-block blk (headerQ4_K's, in groupScales 16-31) against x's
-     * block sums, into groupScales[96 + r]: each row's exact sum of min times the 32 quants'
-     * sum, as the scalar kernels'. Through the array: a method returning a vector boxes it.
+     * The eight rows' mins of super-block blk (headerQ4_K's, packed a byte each in mins[at, at +
+     * 16): groupScales 16-31, or a tile's) against x's block sums s, into out[outAt + r]: each
+     * row's exact sum of min times the 32 quants' sum, as the scalar kernels'. Through the array:
+     * a method returning a vector boxes it.
      */
-    private void groupMins(int[] s, int blk) {
-        IntVector minLo = IntVector.fromArray(I8, groupScales, 16);
-        IntVector minHi = IntVector.fromArray(I8, groupScales, 24);
+    private static void groupMins(int[] mins, int at, int[] s, int blk, int[] out, int outAt) {
+        IntVector minLo = IntVector.fromArray(I8, mins, at);
+        IntVector minHi = IntVector.fromArray(I8, mins, at + 8);
         int g = 16 * blk;
         minLo.and(0xff).mul(s[g] + s[g + 1])
                 .add(minLo.lanewise(LSHR, 8).and(0xff).mul(s[g + 2] + s[g + 3]))
@@ -1425,7 +1393,7 @@ final class VectorKernels extends Kernels {
                 .add(minHi.and(0xff).mul(s[g + 8] + s[g + 9]))
                 .add(minHi.lanewise(LSHR, 8).and(0xff).mul(s[g + 10] + s[g + 11]))
                 .add(minHi.lanewise(LSHR, 16).and(0xff).mul(s[g + 12] + s[g + 13]))
-                .add(minHi.lanewise(LSHR, 24).mul(s[g + 14] + s[g + 15])).intoArray(groupScales, 96);
+                .add(minHi.lanewise(LSHR, 24).mul(s[g + 14] + s[g + 15])).intoArray(out, outAt);
     }
 
     /**
