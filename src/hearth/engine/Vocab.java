@@ -37,13 +37,16 @@ final class Vocab {
         short[] place = new short[Character.MAX_VALUE + 1];   // a character's place in the alphabet + 1
         char[] letters = new char[256];
         int distinct = 0;
-        for (int i = 0; i < end && distinct <= 256; i++) {
-            if (place[all[i]] == 0 && distinct++ < 256) {
-                letters[distinct - 1] = all[i];
+        boolean fits = true;
+        for (int i = 0; i < end && fits; i++) {
+            if (place[all[i]] != 0) continue;
+            fits = distinct < 256;
+            if (fits) {
+                letters[distinct++] = all[i];
                 place[all[i]] = (short) distinct;
             }
         }
-        if (distinct <= 256) {
+        if (fits) {
             codes = new byte[end];
             for (int i = 0; i < end; i++) codes[i] = (byte) (place[all[i]] - 1);
             alphabet = Arrays.copyOf(letters, distinct);
@@ -62,7 +65,7 @@ final class Vocab {
     String text(int id) {
         if (chars != null) return new String(chars, start(id), length(id));
         char[] text = new char[length(id)];
-        for (int i = 0; i < text.length; i++) text[i] = alphabet[codes[start(id) + i] & 0xff];
+        for (int i = 0; i < text.length; i++) text[i] = at(start(id) + i);
         return new String(text);
     }
 
