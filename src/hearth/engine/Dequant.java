@@ -24,7 +24,8 @@ final class Dequant {
                     for (int j = 0; j < 32; j++) out[blk * 32 + j] = b.get(q + 2 + j) * d;
                 }
                 break;
-            case Q4_0: case Q5_0: case IQ4_NL: rowQ4(t.type, b, p, n, out); break;
+            case Q4_0: case Q5_0: case IQ4_NL: case Q4_1: case Q5_1: rowQ4(t.type, b, p, n, out); break;
+            case Q2_K: rowQ2_K(b, p, n, out); break;
             case Q3_K: rowQ3_K(b, p, n, out); break;
             case Q4_K: rowQ4_K(b, p, n, out, false); break;
             case Q5_K: rowQ4_K(b, p, n, out, true); break;
@@ -34,12 +35,17 @@ final class Dequant {
         }
     }
 
+    /** ggml's dequantize_row_q4_0, q5_0, iq4_nl, q4_1 and q5_1: the last two add their block's m to d x quant. */
     private static void rowQ4(GgmlType type, ByteBuffer b, int p, int n, float[] out) {
+        boolean q5 = type == GgmlType.Q5_0 || type == GgmlType.Q5_1;
+        boolean min = Kernels.hasMin(type);
+        int head = min ? 4 : 2;
         for (int blk = 0; blk < n / 32; blk++) {
             int q = p + blk * type.blockBytes;
             float d = Float16.toFloat(b.getShort(q));
-            int qh = type == GgmlType.Q5_0 ? b.getInt(q + 2) : 0;
-            int qs = q + (type == GgmlType.Q5_0 ? 6 : 2);
+            float m = min ? Float16.toFloat(b.getShort(q + 2)) : 0;
+            int qh = q5 ? b.getInt(q + head) : 0;
+            int qs = q + head + (q5 ? 4 : 0);
             for (int j = 0; j < 16; j++) {
                 int v = b.get(qs + j) & 0xff;
                 int lo = v & 0xf;
@@ -49,15 +55,20 @@ final class Dequant {
                 if (type == GgmlType.IQ4_NL) {
                     x0 = Kernels.IQ4_NL_VALUES[lo];
                     x1 = Kernels.IQ4_NL_VALUES[hi];
-                } else if (type == GgmlType.Q5_0) {
-                    x0 = (lo | (((qh >>> j) << 4) & 0x10)) - 16;
-                    x1 = (hi | ((qh >>> (j + 12)) & 0x10)) - 16;
+                } else if (q5) {
+                    x0 = (lo | (((qh >>> j) << 4) & 0x10)) - (min ? 0 : 16);
+                    x1 = (hi | ((qh >>> (j + 12)) & 0x10)) - (min ? 0 : 16);
                 } else {
-                    x0 = lo - 8;
-                    x1 = hi - 8;
+                    x0 = lo - (min ? 0 : 8);
+                    x1 = hi - (min ? 0 : 8);
                 }
-                out[blk * 32 + j] = x0 * d;
-                out[blk * 32 + j + 16] = x1 * d;
+                if (min) {
+                    out[blk * 32 + j] = x0 * d + m;
+                    out[blk * 32 + j + 16] = x1 * d + m;
+                } else {
+                    out[blk * 32 + j] = x0 * d;
+                    out[blk * 32 + j + 16] = x1 * d;
+                }
             }
         }
     }
@@ -80,6 +91,20 @@ final class Dequant {
     }
 
     /** ggml's dequantize_row_q3_K: each sixteen elements d times their scale times the quant, its three bits less 4. */
+    /** ggml's dequantize_row_q2_K: element 128h + 32j + e is bits 2j, 2j + 1 of qs byte 32h + e (see Kernels.dotQ2_K). */
+    private static void rowQ2_K(ByteBuffer b, int p, int n, float[] out) {
+        for (int blk = 0; blk < n / 256; blk++) {
+            int q = p + blk * 84;
+            float d = Float16.toFloat(b.getShort(q + 80));
+            float min = Float16.toFloat(b.getShort(q + 82));
+            for (int e = 0; e < 256; e++) {
+                int scale = b.get(q + e / 16) & 0xff;
+                int v = b.get(q + 16 + 32 * (e / 128) + e % 32) >> 2 * (e % 128 / 32) & 3;
+                out[blk * 256 + e] = d * (scale & 0xf) * v - min * (scale >>> 4);
+            }
+        }
+    }
+
     private static void rowQ3_K(ByteBuffer b, int p, int n, float[] out) {
         int[] scales = new int[16];
         for (int blk = 0; blk < n / 256; blk++) {

@@ -1,11 +1,11 @@
 // An activation vector converted to the type ggml's CPU backend dots it with, for one weight type
 // (ggml-cpu.c type_traits_cpu[].vec_dot_type): F16 weights see the vector rounded to F16, BF16 to
-// BF16, Q8_0/Q4_0/Q5_0/IQ4_NL weights see it quantised to Q8_0, K-quants to Q8_K. Doing the same
-// rounding as llama.cpp is what makes greedy decoding agree with it token for token.
+// BF16, Q8_0/Q4_0/Q5_0/IQ4_NL weights see it quantised to Q8_0, Q4_1/Q5_1 ones to Q8_1, K-quants
+// to Q8_K. Doing the same rounding as llama.cpp is what makes greedy decoding agree with it token for token.
 package hearth.engine;
 
 final class Input {
-    enum Kind { F32, F16, BF16, Q8_0, Q8_K }
+    enum Kind { F32, F16, BF16, Q8_0, Q8_1, Q8_K }
 
     /** Which kernels read it: rows as the file lays them out, rows in groups of eight, or a batch's tiles of groups. */
     private enum Reader { ROWS, GROUPS, TILES }
@@ -15,8 +15,9 @@ final class Input {
     private final GgmlType batch;  // as the arrays below depend on it (see batchShape)
     private final Reader reader;
     final float[] values;   // F32/F16/BF16: the (rounded) values
-    final byte[] quants;    // Q8_0/Q8_K: one signed byte per element
-    final float[] scales;   // Q8_0: per 32 (already rounded to F16); Q8_K: per 256 (float)
+    final byte[] quants;    // Q8_0/Q8_1/Q8_K: one signed byte per element
+    final float[] scales;   // Q8_0/Q8_1: per 32 (already rounded to F16); Q8_K: per 256 (float)
+    final float[] blockSums; // Q8_1: per 32, d x the sum of its quants, rounded to F16 (ggml block_q8_1.s)
     final int[] sums;       // Q8_K: sum of each 16 quants (ggml block_q8_K.bsums)
     final int[] pairSums;   // Q8_K but from ofGroups: per block, sums 0, 2, .., 14, then 1, 3, .., 15 (as VectorKernels.dotQ6_K reads them)
     final short[] pairs;    // Q8_0/Q8_K but from ofGroups: the quants as VectorKernels read them, see pairs()
@@ -33,9 +34,9 @@ final class Input {
      * grouped ones quadPairs, the tiles floats or laneFloats.
      */
     private Input(Kind kind, int n, GgmlType batch, Reader reader) {
-        boolean q8_0 = kind == Kind.Q8_0;
+        boolean q8_0 = kind == Kind.Q8_0 || kind == Kind.Q8_1;   // blocks of 32
         boolean q8_K = kind == Kind.Q8_K;
-        if (q8_0 && n % 32 != 0) throw new EngineException("a Q8_0 row needs a multiple of 32 values, found " + n);
+        if (q8_0 && n % 32 != 0) throw new EngineException("a " + kind + " row needs a multiple of 32 values, found " + n);
         if (q8_K && n % 256 != 0) throw new EngineException("a Q8_K row needs a multiple of 256 values, found " + n);
         boolean quantised = q8_0 || q8_K;
         boolean rows = reader == Reader.ROWS;
@@ -49,6 +50,7 @@ final class Input {
         this.quants = quantised ? new byte[n] : null;
         this.scales = quantised ? new float[q8_0 ? n / 32 : n / 256] : null;
         this.sums = q8_K ? new int[n / 16] : null;
+        this.blockSums = kind == Kind.Q8_1 ? new float[n / 32] : null;
         this.pairs = quantised && rows ? new short[n] : null;
         this.pairSums = q8_K && rows ? new int[n / 16] : null;
         this.lanes = shape != null && quantised && !chunked && rows ? new float[n] : null;
@@ -80,9 +82,10 @@ final class Input {
             case F16: return Kind.F16;
             case BF16: return Kind.BF16;
             case Q8_0: case Q4_0: case Q5_0: case IQ4_NL: return Kind.Q8_0;
-            case Q3_K: case Q4_K: case Q5_K: case Q6_K: case IQ4_XS: return Kind.Q8_K;
+            case Q4_1: case Q5_1: return Kind.Q8_1;
+            case Q2_K: case Q3_K: case Q4_K: case Q5_K: case Q6_K: case IQ4_XS: return Kind.Q8_K;
             default: throw new EngineException("weight type " + weight + " is not supported by the embedded engine;"
-                    + " use a model quantised as F16, BF16, Q8_0, Q4_0, Q5_0, IQ4_NL, IQ4_XS, Q3_K(_M), Q4_K(_M), Q5_K(_M) or Q6_K");
+                    + " use a model quantised as F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, IQ4_XS, Q2_K, Q3_K(_M), Q4_K(_M), Q5_K(_M) or Q6_K");
         }
     }
 
@@ -143,7 +146,7 @@ final class Input {
             case F32: System.arraycopy(x, offset, values, 0, length); break;
             case F16: for (int i = 0; i < length; i++) values[i] = Float16.round(x[offset + i]); break;
             case BF16: for (int i = 0; i < length; i++) values[i] = roundBf16(x[offset + i]); break;
-            case Q8_0: q8_0(x, offset); break;
+            case Q8_0: case Q8_1: q8_0(x, offset); break;
             default: q8_K(x, offset);
         }
         if (pairs != null) pairs(quants, pairs);
@@ -157,7 +160,10 @@ final class Input {
         return this;
     }
 
-    /** ggml x86 quantize_row_q8_0: d = amax/127 stored as F16, q = rint(x * 127/amax). */
+    /**
+     * ggml x86 quantize_row_q8_0: d = amax/127 stored as F16, q = rint(x * 127/amax); and
+     * quantize_row_q8_1, the same with s = d x the sum of the quants (d before its rounding).
+     */
     private void q8_0(float[] x, int offset) {
         for (int b = 0; b < length / 32; b++) {
             int base = offset + b * 32;
@@ -165,7 +171,9 @@ final class Input {
             for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[base + j]));
             scales[b] = Float16.round(amax / 127f);
             float id = amax != 0 ? 127f / amax : 0f;
-            for (int j = 0; j < 32; j++) quants[b * 32 + j] = (byte) Math.rint(x[base + j] * id);
+            int sum = 0;
+            for (int j = 0; j < 32; j++) sum += quants[b * 32 + j] = (byte) Math.rint(x[base + j] * id);
+            if (blockSums != null) blockSums[b] = Float16.round(amax / 127f * sum);
         }
     }
 

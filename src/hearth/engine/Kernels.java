@@ -81,11 +81,12 @@ class Kernels {
         int n = 256;
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) Math.sin(i);
-        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.IQ4_NL, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.IQ4_XS}) {
+        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.Q4_1, GgmlType.Q5_1, GgmlType.IQ4_NL,
+                GgmlType.Q2_K, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.IQ4_XS}) {
             byte[] bytes = new byte[(int) type.bytes(n)];
             for (int i = 0; i < bytes.length; i++) bytes[i] = (byte) (i * 37 + 11);
             ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-            int scale = type == GgmlType.Q6_K ? 208 : 0;                   // where each block keeps its F16 scale
+            int scale = type == GgmlType.Q6_K ? 208 : type == GgmlType.Q2_K ? 80 : 0;   // where each block keeps its F16 scale
             for (int p = 0; p < bytes.length; p += type.blockBytes) buffer.putShort(p + scale, (short) 0x2000);
             Tensor w = new Tensor("check", type, new long[] {n, 1}, new ByteBuffer[] {buffer}, 1);
             Input in = Input.of(Input.kindFor(type), x, 0, n);
@@ -219,7 +220,7 @@ class Kernels {
     /**
      * How many of a batch's first tokens llama.cpp multiplies by rows of this type through the
      * kernels that sum in another order than its row-by-row vec_dot on x86 (see {@link #dot}):
-     * Q4_K's repacked gemm takes tokens in fours (the rest go one by one, gemv); Q4_0 and IQ4_NL
+     * Q2_K's and Q4_K's repacked gemm takes tokens in fours (the rest go one by one, gemv); Q4_0 and IQ4_NL
      * rows in eights are repacked (repack.cpp, q4_0_8x8 and iq4_nl_8x8), every token through them;
      * IQ4_XS rows in eights go through iqp.cpp's panels in a batch of eight tokens or more.
      */
@@ -234,7 +235,7 @@ class Kernels {
     /**
      * The dot product of the loaded row (see {@link #load}), of a {@code type} tensor, with x.
      * {@code grouped}: x is one of the tokens that llama.cpp multiplies together (see
-     * {@link #together}); Q4_0, IQ4_NL, Q4_K and IQ4_XS sum differently then.
+     * {@link #together}); Q4_0, IQ4_NL, Q2_K, Q4_K and IQ4_XS sum differently then.
      */
     float dot(GgmlType type, Input x, boolean grouped) {
         byte[] b = rows;
@@ -246,7 +247,8 @@ class Kernels {
             case BF16: return dotBf16(b, off, x.values, n);
             case Q8_0: return dotQ8_0(b, off, x, n);
             case Q4_0: case IQ4_NL: return grouped ? dotQ4Repacked(type, b, off, x, n) : dotQ4(type, b, off, x, n);
-            case Q5_0: return dotQ4(type, b, off, x, n);
+            case Q5_0: case Q4_1: case Q5_1: return dotQ4(type, b, off, x, n);
+            case Q2_K: return dotQ2_K(b, off, x, n, grouped);
             case Q3_K: return dotQ3_K(b, off, x, n);
             case Q4_K: return dotQ4_K(b, off, x, n, grouped);
             case Q5_K: return dotQ5_K(b, off, x, n);
@@ -411,19 +413,25 @@ class Kernels {
         return b[p] * q[y] + b[p + 1] * q[y + 1] + b[p + 2] * q[y + 2] + b[p + 3] * q[y + 3];
     }
 
-    /** Q4_0, Q5_0 and IQ4_NL against Q8_0, in the lane order of the Q8_0 kernel (ggml AVX2). */
+    /**
+     * Q4_0, Q5_0 and IQ4_NL against Q8_0, and Q4_1 and Q5_1 against Q8_1, in the lane order of the
+     * Q8_0 kernel (ggml AVX2); the _1 types' mins against the blocks' sums go into one scalar
+     * total, added to the lanes' at the end (ggml_vec_dot_q4_1_q8_1).
+     */
     float dotQ4(GgmlType type, byte[] b, int off, Input x, int n) {
         if (type == GgmlType.IQ4_NL) return dotIq4Nl(b, off, x, n);
         byte[] q = x.quants;
         float[] scales = x.scales;
-        boolean q5 = type == GgmlType.Q5_0;
+        boolean q5 = type == GgmlType.Q5_0 || type == GgmlType.Q5_1;
+        boolean min = hasMin(type);
         int size = type.blockBytes;
-        int bias = q5 ? 16 : 8;
+        int head = min ? 4 : 2;
+        int bias = min ? 0 : q5 ? 16 : 8;
         float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
         for (int blk = 0; blk < n / 32; blk++) {
             int p = off + blk * size;
-            int qh = q5 ? getInt(b, p + 2) : 0;
-            int qs = p + (q5 ? 6 : 2);
+            int qh = q5 ? getInt(b, p + head) : 0;
+            int qs = p + head + (q5 ? 4 : 0);
             int y = blk * 32;
             float d = Float16.toFloat(getShort(b, p)) * scales[blk];
             int v0 = getInt(b, qs);              // lanes 0 and 4: bytes 0-3, low then high nibbles
@@ -439,10 +447,25 @@ class Kernels {
             a6 = Math.fma(d, (float) lane4(v2, 4, qh, 24, bias, q, y), a6);
             a7 = Math.fma(d, (float) lane4(v3, 4, qh, 28, bias, q, y), a7);
         }
-        return ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7));   // hsum_float_8's order
+        float sum = ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7));   // hsum_float_8's order
+        return min ? sum + mins(type, b, off, x, n) : sum;
     }
 
-    /** Elements e..e+3 of a Q4_0/Q5_0 block: nibbles of four packed bytes, fifth bits from qh. */
+    /** The mins of a Q4_1 or Q5_1 row against the token's block sums, as ggml totals them (gcc contracts summs += m * s). */
+    static float mins(GgmlType type, byte[] b, int off, Input x, int n) {
+        float mins = 0;
+        for (int blk = 0; blk < n / 32; blk++) {
+            mins = Math.fma(Float16.toFloat(getShort(b, off + blk * type.blockBytes + 2)), x.blockSums[blk], mins);
+        }
+        return mins;
+    }
+
+    /** Whether blocks of this type add a min (Q4_1, Q5_1: d, m, then as Q4_0, Q5_0): an element is d x its quant + m. */
+    static boolean hasMin(GgmlType type) {
+        return type == GgmlType.Q4_1 || type == GgmlType.Q5_1;
+    }
+
+    /** Elements e..e+3 of a Q4_0/Q5_0/Q4_1/Q5_1 block: nibbles of four packed bytes, fifth bits from qh. */
     private static int lane4(int v, int nibble, int qh, int e, int bias, byte[] q, int y) {
         int w0 = (((v >>> nibble) & 0xf) | (((qh >>> e) & 1) << 4)) - bias;
         int w1 = (((v >>> (8 + nibble)) & 0xf) | (((qh >>> (e + 1)) & 1) << 4)) - bias;
@@ -581,6 +604,48 @@ class Kernels {
             hi += (v >>> 4) * xq[y + 32 + i];
         }
         return scaleLo * lo + scaleHi * hi;
+    }
+
+    /**
+     * Q2_K against Q8_K as llama.cpp sums it on x86 with AVX-512, where it repacks Q2_K weights
+     * eight rows at a time (repack.cpp, q2_K_8x8_q8_K). A block: sixteen bytes, each the scale
+     * (low nibble) and min (high nibble) of 16 elements; qs (byte 32h + e: bits 2j, 2j + 1 the
+     * quant of element 128h + 32j + e); d and dmin (F16). An element is d x scale x quant - dmin x
+     * min. As Q4_K: the scaled products and the mins against the block sums are summed exactly,
+     * and go into the float totals with one FMA a super-block for a token on its own (gemv), one a
+     * 128 elements for a token of a group of four (gemm); the row is the products' total less the mins'.
+     */
+    float dotQ2_K(byte[] b, int off, Input x, int n, boolean grouped) {
+        byte[] q = x.quants;
+        int[] s = x.sums;
+        float acc = 0;
+        float accMin = 0;
+        for (int blk = 0; blk < n / 256; blk++) {
+            int p = off + blk * 84;
+            float yd = x.scales[blk];
+            float d = Float16.toFloat(getShort(b, p + 80)) * yd;
+            float dmin = Float16.toFloat(getShort(b, p + 82)) * yd;
+            int sum = 0;
+            int minSum = 0;
+            for (int sub = 0; sub < 16; sub++) {            // element 16 sub + i is 128h + 32j + e
+                int h = sub / 8;
+                int j = sub % 8 / 2;
+                int scale = b[p + sub] & 0xff;
+                int dot = 0;
+                for (int e = sub % 2 * 16; e < sub % 2 * 16 + 16; e++) {
+                    dot += (b[p + 16 + 32 * h + e] >> 2 * j & 3) * q[blk * 256 + 128 * h + 32 * j + e];
+                }
+                sum += (scale & 0xf) * dot;
+                minSum += (scale >>> 4) * s[blk * 16 + sub];
+                if (grouped && sub % 8 == 7 || sub == 15) {
+                    acc = Math.fma((float) sum, d, acc);
+                    accMin = Math.fma((float) minSum, dmin, accMin);
+                    sum = 0;
+                    minSum = 0;
+                }
+            }
+        }
+        return acc - accMin;
     }
 
     /**

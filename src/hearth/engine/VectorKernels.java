@@ -1119,41 +1119,43 @@ final class VectorKernels extends Kernels {
     float dotQ4(GgmlType type, byte[] b, int off, Input x, int n) {
         if (type == GgmlType.IQ4_NL) return dotIq4Nl(b, off, x, n);
         short[] xp = x.pairs;
-        boolean q5 = type == GgmlType.Q5_0;
+        boolean q5 = type == GgmlType.Q5_0 || type == GgmlType.Q5_1;
+        boolean min = hasMin(type);
         int size = type.blockBytes;
-        short bias = (short) (q5 ? 16 : 8);
+        int head = min ? 4 : 2;
+        // What comes off each quant once its fifth bit is in (below): Q4_0's 8, Q5_1's -16 (the
+        // 16 that comes off with the bits goes back), none for Q5_0 and Q4_1.
+        short bias = (short) (type == GgmlType.Q4_0 ? 8 : type == GgmlType.Q5_1 ? -16 : 0);
         FloatVector acc = FloatVector.zero(F8);
         for (int blk = 0; blk < n / 32; blk++) {
             int p = off + blk * size;
-            int qs = p + (q5 ? 6 : 2);
+            int qs = p + head + (q5 ? 4 : 0);
             // The 16 quant bytes, read as the upper half of a load that starts 16 bytes early
             // (Kernels.ROW_PAD keeps it inside the buffer) and copied to both halves: lanes 0-7
             // take short k = bytes 2k, 2k+1 as they are, lanes 8-15 shifted down to their high
             // nibbles. Then lane k holds elements 2k and 2k+1 in all 16 lanes, as in dotQ8_0.
             ShortVector v = ByteVector.fromArray(B32, b, qs - 16).reinterpretAsInts().rearrange(UPPER_TWICE)
                     .lanewise(ASHR, HIGH_NIBBLE_SHIFTS).reinterpretAsShorts();
-            ShortVector even = v.and((short) 0xf);
-            ShortVector odd = v.lanewise(ASHR, 8).and((short) 0xf);
-            if (q5) {
-                // A value is its nibble + 16 x its bit - 16: take 16 off where the bit is clear. Lane
-                // L's four bits, shifted down and inverted, are multiplied by 2^4 + 2^18: bits 0 and 2
-                // (elements 4L and 4L+2, the even ones) land on bits 4 and 20, the shorts' 16s, and
-                // bits 1 and 3 (the odd ones) one higher; no two copies overlap, so nothing carries
-                IntVector clear = IntVector.broadcast(I8, getInt(b, p + 2)).lanewise(LSHR, NIBBLE_SHIFTS).not().and(15).mul(0x40010);
-                even = even.sub(clear.and(0x100010).reinterpretAsShorts());
-                odd = odd.sub(clear.lanewise(LSHR, 1).and(0x100010).reinterpretAsShorts());
-            } else {
-                even = even.sub(bias);
-                odd = odd.sub(bias);
-            }
+            // A value is its nibble + 16 x its fifth bit - 16: take 16 off where the bit is clear
+            // (Q4_0 and Q4_1 have none: all set, nothing comes off). Lane L's four bits, shifted
+            // down and inverted, are multiplied by 2^4 + 2^18: bits 0 and 2 (elements 4L and 4L+2,
+            // the even ones) land on bits 4 and 20, the shorts' 16s, and bits 1 and 3 (the odd
+            // ones) one higher; no two copies overlap, so nothing carries. No branch on the type
+            // here: C2 then merges the two ways' vectors, and stops compiling the vector API's
+            // intrinsics in this method for every type (8x slower once Q5_0 and Q5_1 rows met).
+            IntVector clear = IntVector.broadcast(I8, q5 ? getInt(b, p + head) : -1).lanewise(LSHR, NIBBLE_SHIFTS).not().and(15)
+                    .mul(0x40010);
+            ShortVector even = v.and((short) 0xf).sub(clear.and(0x100010).reinterpretAsShorts()).sub(bias);
+            ShortVector odd = v.lanewise(ASHR, 8).and((short) 0xf).sub(clear.lanewise(LSHR, 1).and(0x100010).reinterpretAsShorts()).sub(bias);
             int y = blk * 32;
             IntVector pairs = even.mul(ShortVector.fromArray(S16, xp, y))
                     .add(odd.mul(ShortVector.fromArray(S16, xp, y + 16))).reinterpretAsInts();
-            IntVector quads = pairs.add(pairs.lanewise(LSHL, 16)).lanewise(ASHR, 16);    // |sum| <= 4 x 16 x 128: a short
+            IntVector quads = pairs.add(pairs.lanewise(LSHL, 16)).lanewise(ASHR, 16);    // |sum| <= 4 x 32 x 128: a short
             float d = Float16.toFloat(getShort(b, p)) * x.scales[blk];
             acc = ((FloatVector) quads.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), acc);
         }
-        return hsum8(acc);
+        float sum = hsum8(acc);
+        return min ? sum + mins(type, b, off, x, n) : sum;   // apart: in the loop above, C2 stops compiling the vector API's intrinsics
     }
 
     @Override
@@ -1633,6 +1635,62 @@ final class VectorKernels extends Kernels {
             r = r.blend(f, abs.compare(GT, 0x7f800000));
             r.reinterpretAsFloats().intoArray(acc, i);
         }
+    }
+
+    /**
+     * Kernels.dotQ2_K's exact sums in a vector, read as dotQ3_K reads its low bits: each 32 bytes
+     * of qs as 16 shorts, an even element's quant in the low byte and the odd one's in the high,
+     * two bits further each 32 elements; int lane l of a 32 sums its elements 4l..4l+3, so lanes
+     * 0-3 take one scale and 4-7 the next. The int lanes are summed whole per super-block (a
+     * token on its own) or per 128 elements (a token of a group of four), as the repacked kernels do.
+     */
+    @Override
+    float dotQ2_K(byte[] b, int off, Input x, int n, boolean grouped) {
+        int[] s = x.sums;
+        float acc = 0;
+        float accMin = 0;
+        for (int blk = 0; blk < n / 256; blk++) {
+            int p = off + blk * 84;
+            float yd = x.scales[blk];
+            float d = Float16.toFloat(getShort(b, p + 80)) * yd;
+            float dmin = Float16.toFloat(getShort(b, p + 82)) * yd;
+            int first = halfQ2_K(b, p, x.pairs, blk * 256, 0);
+            int second = halfQ2_K(b, p, x.pairs, blk * 256, 1);
+            int firstMins = 0;
+            int secondMins = 0;
+            for (int sub = 0; sub < 8; sub++) {
+                firstMins += (b[p + sub] >> 4 & 0xf) * s[blk * 16 + sub];
+                secondMins += (b[p + 8 + sub] >> 4 & 0xf) * s[blk * 16 + 8 + sub];
+            }
+            if (grouped) {
+                acc = Math.fma((float) first, d, acc);
+                accMin = Math.fma((float) firstMins, dmin, accMin);
+                acc = Math.fma((float) second, d, acc);
+                accMin = Math.fma((float) secondMins, dmin, accMin);
+            } else {
+                acc = Math.fma((float) (first + second), d, acc);
+                accMin = Math.fma((float) (firstMins + secondMins), dmin, accMin);
+            }
+        }
+        return acc - accMin;
+    }
+
+    /** The scaled products of half h (128 elements) of the Q2_K block at p with the token's quants from y. */
+    private static int halfQ2_K(byte[] b, int p, short[] xp, int y, int h) {
+        ShortVector l = ByteVector.fromArray(B32, b, p + 16 + 32 * h).reinterpretAsShorts();
+        IntVector sum = IntVector.zero(I8);
+        for (int j = 0; j < 4; j++) {
+            int yj = y + 128 * h + 32 * j;
+            ShortVector even = l.and((short) 3);
+            ShortVector odd = l.lanewise(ASHR, 8).and((short) 3);
+            IntVector pairs = even.mul(ShortVector.fromArray(S16, xp, yj)).add(odd.mul(ShortVector.fromArray(S16, xp, yj + 16)))
+                    .reinterpretAsInts();
+            IntVector quads = pairs.add(pairs.lanewise(LSHL, 16)).lanewise(ASHR, 16);   // |sum| <= 4 x 3 x 128
+            int sc = p + 8 * h + 2 * j;
+            sum = sum.add(quads.mul(IntVector.broadcast(I8, b[sc] & 0xf).blend(b[sc + 1] & 0xf, UPPER_LANES)));
+            l = l.lanewise(ASHR, 2);
+        }
+        return sum.reduceLanes(ADD);                  // an int, not a vector: see the rules above
     }
 
     /**

@@ -65,6 +65,21 @@ class EngineParityTest {
     }
 
     @Test
+    void generate_tinyQwen2Q2_K_matchesLlamaServer() throws Exception {
+        assertQuantisedParity("Q2_K");
+    }
+
+    @Test
+    void generate_tinyQwen2Q4_1_matchesLlamaServer() throws Exception {
+        assertQuantisedParity("Q4_1");
+    }
+
+    @Test
+    void generate_tinyQwen2Q5_1_matchesLlamaServer() throws Exception {
+        assertQuantisedParity("Q5_1");
+    }
+
+    @Test
     void generate_tinyQwen2Q4_0_matchesLlamaServer() throws Exception {
         assertQuantisedParity("Q4_0");
     }

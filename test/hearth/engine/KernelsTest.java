@@ -37,6 +37,16 @@ class KernelsTest {
     }
 
     @Test
+    void dot_q4_1_matchesDequantisedReference() {
+        assertKernelMatchesReference(GgmlType.Q4_1, new int[] {0, 2});
+    }
+
+    @Test
+    void dot_q5_1_matchesDequantisedReference() {
+        assertKernelMatchesReference(GgmlType.Q5_1, new int[] {0, 2});
+    }
+
+    @Test
     void dot_q5_0_matchesDequantisedReference() {
         assertKernelMatchesReference(GgmlType.Q5_0, new int[] {0});
     }
@@ -55,6 +65,7 @@ class KernelsTest {
     @Test
     void together_followsLlamaCppsKernelChoice() {
         assertEquals(8, Kernels.together(GgmlType.Q4_K, 9, 16), "Q4_K: tokens in fours");
+        assertEquals(4, Kernels.together(GgmlType.Q2_K, 7, 16), "Q2_K: tokens in fours");
         assertEquals(1, Kernels.together(GgmlType.Q4_0, 1, 16), "Q4_0 rows in eights: repacked, a token alone too");
         assertEquals(0, Kernels.together(GgmlType.IQ4_NL, 5, 12), "IQ4_NL rows not in eights: not repacked");
         assertEquals(0, Kernels.together(GgmlType.IQ4_XS, 7, 16), "IQ4_XS: panels from eight tokens");
@@ -65,6 +76,11 @@ class KernelsTest {
     @Test
     void dot_q4_K_matchesDequantisedReference() {
         assertKernelMatchesReference(GgmlType.Q4_K, new int[] {0, 2});
+    }
+
+    @Test
+    void dot_q2_K_matchesDequantisedReference() {
+        assertKernelMatchesReference(GgmlType.Q2_K, new int[] {80, 82});
     }
 
     @Test
@@ -213,9 +229,9 @@ class KernelsTest {
         assertEquals(hasModule ? "VectorKernels" : "Kernels", vector.getClass().getSimpleName());
         if (!hasModule) System.err.println("KernelsTest: no " + Kernels.VECTOR_MODULE + " in this JVM, vector kernels not tested");
         Kernels scalar = new Kernels(8);
-        int[][] scaleOffsets = {{0}, {0}, {0}, {0}, {108}, {0, 2}, {0, 2}, {208}, {0}};
-        GgmlType[] types = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.IQ4_NL, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K,
-                GgmlType.Q6_K, GgmlType.IQ4_XS};
+        int[][] scaleOffsets = {{0}, {0}, {0}, {0, 2}, {0, 2}, {0}, {80, 82}, {108}, {0, 2}, {0, 2}, {208}, {0}};
+        GgmlType[] types = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.Q4_1, GgmlType.Q5_1, GgmlType.IQ4_NL, GgmlType.Q2_K,
+                GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_XS};
         for (int i = 0; i < types.length; i++) {
             GgmlType type = types[i];
             for (int seed = 0; seed < 20; seed++) {
@@ -257,9 +273,9 @@ class KernelsTest {
     void vectorKernels_atTheLargestSums_equalScalar() {
         Kernels vector = Kernels.create(8);
         Kernels scalar = new Kernels(8);
-        int[][] scaleOffsets = {{0}, {0}, {0}, {0}, {108}, {0, 2}, {0, 2}, {208}, {0}};
-        GgmlType[] types = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.IQ4_NL, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K,
-                GgmlType.Q6_K, GgmlType.IQ4_XS};
+        int[][] scaleOffsets = {{0}, {0}, {0}, {0, 2}, {0, 2}, {0}, {80, 82}, {108}, {0, 2}, {0, 2}, {208}, {0}};
+        GgmlType[] types = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.Q4_1, GgmlType.Q5_1, GgmlType.IQ4_NL, GgmlType.Q2_K,
+                GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_XS};
         for (int i = 0; i < types.length; i++) {
             for (int fill : new int[] {0x00, 0xff, 0x80, 0x7f}) {
                 for (float value : new float[] {1f, -1f}) {
