@@ -616,8 +616,6 @@ class Kernels {
      * 128 elements for a token of a group of four (gemm); the row is the products' total less the mins'.
      */
     float dotQ2_K(byte[] b, int off, Input x, int n, boolean grouped) {
-        byte[] q = x.quants;
-        int[] s = x.sums;
         float acc = 0;
         float accMin = 0;
         for (int blk = 0; blk < n / 256; blk++) {
@@ -625,27 +623,41 @@ class Kernels {
             float yd = x.scales[blk];
             float d = Float16.toFloat(getShort(b, p + 80)) * yd;
             float dmin = Float16.toFloat(getShort(b, p + 82)) * yd;
-            int sum = 0;
-            int minSum = 0;
-            for (int sub = 0; sub < 16; sub++) {            // element 16 sub + i is 128h + 32j + e
-                int h = sub / 8;
-                int j = sub % 8 / 2;
-                int scale = b[p + sub] & 0xff;
-                int dot = 0;
-                for (int e = sub % 2 * 16; e < sub % 2 * 16 + 16; e++) {
-                    dot += (b[p + 16 + 32 * h + e] >> 2 * j & 3) * q[blk * 256 + 128 * h + 32 * j + e];
-                }
-                sum += (scale & 0xf) * dot;
-                minSum += (scale >>> 4) * s[blk * 16 + sub];
-                if (grouped && sub % 8 == 7 || sub == 15) {
-                    acc = Math.fma((float) sum, d, acc);
-                    accMin = Math.fma((float) minSum, dmin, accMin);
-                    sum = 0;
-                    minSum = 0;
-                }
+            int first = halfQ2_K(b, p, x, blk * 256, 0);
+            int second = halfQ2_K(b, p, x, blk * 256, 1);
+            int firstMins = minsQ2_K(b, p, x.sums, blk, 0);
+            int secondMins = minsQ2_K(b, p, x.sums, blk, 1);
+            if (grouped) {
+                acc = Math.fma((float) first, d, acc);
+                accMin = Math.fma((float) firstMins, dmin, accMin);
+                acc = Math.fma((float) second, d, acc);
+                accMin = Math.fma((float) secondMins, dmin, accMin);
+            } else {
+                acc = Math.fma((float) (first + second), d, acc);
+                accMin = Math.fma((float) (firstMins + secondMins), dmin, accMin);
             }
         }
         return acc - accMin;
+    }
+
+    /** Half h (elements 128h..128h + 127) of the Q2_K block at p times the token's quants from y, each 16 by its scale: exact. */
+    int halfQ2_K(byte[] b, int p, Input x, int y, int h) {
+        byte[] q = x.quants;
+        int sum = 0;
+        for (int sub = 8 * h; sub < 8 * h + 8; sub++) {      // element 16 sub + i is 128h + 32j + e
+            int j = sub % 8 / 2;
+            int dot = 0;
+            for (int e = sub % 2 * 16; e < sub % 2 * 16 + 16; e++) dot += (b[p + 16 + 32 * h + e] >> 2 * j & 3) * q[y + 128 * h + 32 * j + e];
+            sum += (b[p + sub] & 0xf) * dot;
+        }
+        return sum;
+    }
+
+    /** Half h's mins of the Q2_K block at p against the token's sums of 16 quants (block blk): exact. */
+    static int minsQ2_K(byte[] b, int p, int[] sums, int blk, int h) {
+        int sum = 0;
+        for (int sub = 8 * h; sub < 8 * h + 8; sub++) sum += (b[p + sub] >> 4 & 0xf) * sums[blk * 16 + sub];
+        return sum;
     }
 
     /**

@@ -707,7 +707,8 @@ final class VectorKernels extends Kernels {
             sumi = sumi.sub(offset.lanewise(LSHL, 5));
             acc = ((FloatVector) sumi.convert(I2F, 0)).fma(FloatVector.broadcast(F8, x.scales[blk] * rowScales[scaleAt + blk]), acc);
         }
-        return hsum8(acc);
+        acc.intoArray(lanes8, 0);                   // here, not in a helper taking the vector: that boxes it, 64 bytes a call
+        return hsum8(lanes8);
     }
 
     /**
@@ -841,7 +842,8 @@ final class VectorKernels extends Kernels {
                     FloatVector.fromArray(F8, w, q + 16), FloatVector.fromArray(F8, w, q + 24), xl, o);
             acc = s.fma(FloatVector.broadcast(F8, rowScales[scaleAt + blk] * x.scales[blk]), acc);
         }
-        return hsum8(acc);
+        acc.intoArray(lanes8, 0);                   // here, not in a helper taking the vector: that boxes it, 64 bytes a call
+        return hsum8(lanes8);
     }
 
     /**
@@ -867,18 +869,17 @@ final class VectorKernels extends Kernels {
             acc2 = block(w0, w1, w2, w3, xl2, o).fma(FloatVector.broadcast(F8, d * xs2[blk]), acc2);
             acc3 = block(w0, w1, w2, w3, xl3, o).fma(FloatVector.broadcast(F8, d * xs3[blk]), acc3);
         }
-        quad[0] = hsum8(acc0);
-        quad[1] = hsum8(acc1);
-        quad[2] = hsum8(acc2);
-        quad[3] = hsum8(acc3);
+        acc0.intoArray(lanes8, 0);
+        quad[0] = hsum8(lanes8);
+        acc1.intoArray(lanes8, 0);
+        quad[1] = hsum8(lanes8);
+        acc2.intoArray(lanes8, 0);
+        quad[2] = hsum8(lanes8);
+        acc3.intoArray(lanes8, 0);
+        quad[3] = hsum8(lanes8);
     }
 
     /** hsum8 of v's lanes. */
-    private float hsum8(FloatVector v) {
-        v.intoArray(lanes8, 0);
-        return hsum8(lanes8);
-    }
-
     /** One block's int lanes as dotLanes makes them: the decoded weights w0..w3 times x's lanes from o. */
     private static FloatVector block(FloatVector w0, FloatVector w1, FloatVector w2, FloatVector w3, float[] x, int o) {
         FloatVector s = w0.mul(FloatVector.fromArray(F8, x, o));
@@ -908,8 +909,10 @@ final class VectorKernels extends Kernels {
             quads = pairs.lanewise(LSHL, 16).lanewise(ASHR, 16).add(pairs.lanewise(ASHR, 16));
             acc1 = ((FloatVector) quads.convert(I2F, 0)).fma(FloatVector.broadcast(F8, Float16.toFloat(getShort(b, p)) * xd), acc1);
         }
-        out[0] = hsum8(acc0);
-        out[1] = hsum8(acc1);
+        acc0.intoArray(lanes8, 0);
+        out[0] = hsum8(lanes8);
+        acc1.intoArray(lanes8, 0);
+        out[1] = hsum8(lanes8);
     }
 
     @Override
@@ -929,7 +932,8 @@ final class VectorKernels extends Kernels {
             float d = Float16.toFloat(getShort(b, p)) * x.scales[blk];
             acc = ((FloatVector) quads.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), acc);
         }
-        return hsum8(acc);
+        acc.intoArray(lanes8, 0);                   // here, not in a helper taking the vector: that boxes it, 64 bytes a call
+        return hsum8(lanes8);
     }
 
     private static byte[] iq4Table() {
@@ -957,7 +961,8 @@ final class VectorKernels extends Kernels {
             float d = Float16.toFloat(getShort(b, p)) * x.scales[blk];
             acc = ((FloatVector) quads.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), acc);
         }
-        return hsum8(acc);
+        acc.intoArray(lanes8, 0);                   // here, not in a helper taking the vector: that boxes it, 64 bytes a call
+        return hsum8(lanes8);
     }
 
     /**
@@ -1154,7 +1159,8 @@ final class VectorKernels extends Kernels {
             float d = Float16.toFloat(getShort(b, p)) * x.scales[blk];
             acc = ((FloatVector) quads.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), acc);
         }
-        float sum = hsum8(acc);
+        acc.intoArray(lanes8, 0);
+        float sum = hsum8(lanes8);
         return min ? sum + mins(type, b, off, x, n) : sum;   // apart: in the loop above, C2 stops compiling the vector API's intrinsics
     }
 
@@ -1638,45 +1644,14 @@ final class VectorKernels extends Kernels {
     }
 
     /**
-     * Kernels.dotQ2_K's exact sums in a vector, read as dotQ3_K reads its low bits: each 32 bytes
-     * of qs as 16 shorts, an even element's quant in the low byte and the odd one's in the high,
-     * two bits further each 32 elements; int lane l of a 32 sums its elements 4l..4l+3, so lanes
-     * 0-3 take one scale and 4-7 the next. The int lanes are summed whole per super-block (a
-     * token on its own) or per 128 elements (a token of a group of four), as the repacked kernels do.
+     * Kernels.halfQ2_K in a vector, read as dotQ3_K reads its low bits: each 32 bytes of qs as 16
+     * shorts, an even element's quant in the low byte and the odd one's in the high, two bits
+     * further each 32 elements; int lane l of a 32 sums its elements 4l..4l+3, so lanes 0-3 take
+     * one scale and 4-7 the next.
      */
     @Override
-    float dotQ2_K(byte[] b, int off, Input x, int n, boolean grouped) {
-        int[] s = x.sums;
-        float acc = 0;
-        float accMin = 0;
-        for (int blk = 0; blk < n / 256; blk++) {
-            int p = off + blk * 84;
-            float yd = x.scales[blk];
-            float d = Float16.toFloat(getShort(b, p + 80)) * yd;
-            float dmin = Float16.toFloat(getShort(b, p + 82)) * yd;
-            int first = halfQ2_K(b, p, x.pairs, blk * 256, 0);
-            int second = halfQ2_K(b, p, x.pairs, blk * 256, 1);
-            int firstMins = 0;
-            int secondMins = 0;
-            for (int sub = 0; sub < 8; sub++) {
-                firstMins += (b[p + sub] >> 4 & 0xf) * s[blk * 16 + sub];
-                secondMins += (b[p + 8 + sub] >> 4 & 0xf) * s[blk * 16 + 8 + sub];
-            }
-            if (grouped) {
-                acc = Math.fma((float) first, d, acc);
-                accMin = Math.fma((float) firstMins, dmin, accMin);
-                acc = Math.fma((float) second, d, acc);
-                accMin = Math.fma((float) secondMins, dmin, accMin);
-            } else {
-                acc = Math.fma((float) (first + second), d, acc);
-                accMin = Math.fma((float) (firstMins + secondMins), dmin, accMin);
-            }
-        }
-        return acc - accMin;
-    }
-
-    /** The scaled products of half h (128 elements) of the Q2_K block at p with the token's quants from y. */
-    private static int halfQ2_K(byte[] b, int p, short[] xp, int y, int h) {
+    int halfQ2_K(byte[] b, int p, Input x, int y, int h) {
+        short[] xp = x.pairs;
         ShortVector l = ByteVector.fromArray(B32, b, p + 16 + 32 * h).reinterpretAsShorts();
         IntVector sum = IntVector.zero(I8);
         for (int j = 0; j < 4; j++) {
