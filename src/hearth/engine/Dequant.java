@@ -90,7 +90,6 @@ final class Dequant {
         }
     }
 
-    /** ggml's dequantize_row_q3_K: each sixteen elements d times their scale times the quant, its three bits less 4. */
     /** ggml's dequantize_row_q2_K: element 128h + 32j + e is bits 2j, 2j + 1 of qs byte 32h + e (see Kernels.dotQ2_K). */
     private static void rowQ2_K(ByteBuffer b, int p, int n, float[] out) {
         for (int blk = 0; blk < n / 256; blk++) {
@@ -105,6 +104,7 @@ final class Dequant {
         }
     }
 
+    /** ggml's dequantize_row_q3_K: each sixteen elements d times their scale times the quant, its three bits less 4. */
     private static void rowQ3_K(ByteBuffer b, int p, int n, float[] out) {
         int[] scales = new int[16];
         for (int blk = 0; blk < n / 256; blk++) {

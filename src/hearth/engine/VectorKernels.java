@@ -707,7 +707,7 @@ final class VectorKernels extends Kernels {
             sumi = sumi.sub(offset.lanewise(LSHL, 5));
             acc = ((FloatVector) sumi.convert(I2F, 0)).fma(FloatVector.broadcast(F8, x.scales[blk] * rowScales[scaleAt + blk]), acc);
         }
-        acc.intoArray(lanes8, 0);                   // here, not in a helper taking the vector: that boxes it, 64 bytes a call
+        acc.intoArray(lanes8, 0);
         return hsum8(lanes8);
     }
 
@@ -842,7 +842,7 @@ final class VectorKernels extends Kernels {
                     FloatVector.fromArray(F8, w, q + 16), FloatVector.fromArray(F8, w, q + 24), xl, o);
             acc = s.fma(FloatVector.broadcast(F8, rowScales[scaleAt + blk] * x.scales[blk]), acc);
         }
-        acc.intoArray(lanes8, 0);                   // here, not in a helper taking the vector: that boxes it, 64 bytes a call
+        acc.intoArray(lanes8, 0);
         return hsum8(lanes8);
     }
 
@@ -879,7 +879,6 @@ final class VectorKernels extends Kernels {
         quad[3] = hsum8(lanes8);
     }
 
-    /** hsum8 of v's lanes. */
     /** One block's int lanes as dotLanes makes them: the decoded weights w0..w3 times x's lanes from o. */
     private static FloatVector block(FloatVector w0, FloatVector w1, FloatVector w2, FloatVector w3, float[] x, int o) {
         FloatVector s = w0.mul(FloatVector.fromArray(F8, x, o));
@@ -932,7 +931,7 @@ final class VectorKernels extends Kernels {
             float d = Float16.toFloat(getShort(b, p)) * x.scales[blk];
             acc = ((FloatVector) quads.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), acc);
         }
-        acc.intoArray(lanes8, 0);                   // here, not in a helper taking the vector: that boxes it, 64 bytes a call
+        acc.intoArray(lanes8, 0);
         return hsum8(lanes8);
     }
 
@@ -961,7 +960,7 @@ final class VectorKernels extends Kernels {
             float d = Float16.toFloat(getShort(b, p)) * x.scales[blk];
             acc = ((FloatVector) quads.convert(I2F, 0)).fma(FloatVector.broadcast(F8, d), acc);
         }
-        acc.intoArray(lanes8, 0);                   // here, not in a helper taking the vector: that boxes it, 64 bytes a call
+        acc.intoArray(lanes8, 0);
         return hsum8(lanes8);
     }
 
