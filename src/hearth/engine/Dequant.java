@@ -37,15 +37,14 @@ final class Dequant {
 
     /** ggml's dequantize_row_q4_0, q5_0, iq4_nl, q4_1 and q5_1: the last two add their block's m to d x quant. */
     private static void rowQ4(GgmlType type, ByteBuffer b, int p, int n, float[] out) {
-        boolean q5 = type == GgmlType.Q5_0 || type == GgmlType.Q5_1;
+        boolean q5 = Kernels.hasFifthBits(type);
         boolean min = Kernels.hasMin(type);
-        int head = min ? 4 : 2;
         for (int blk = 0; blk < n / 32; blk++) {
             int q = p + blk * type.blockBytes;
             float d = Float16.toFloat(b.getShort(q));
             float m = min ? Float16.toFloat(b.getShort(q + 2)) : 0;
-            int qh = q5 ? b.getInt(q + head) : 0;
-            int qs = q + head + (q5 ? 4 : 0);
+            int qh = q5 ? b.getInt(q + Kernels.fifthBitsAt(type)) : 0;
+            int qs = q + Kernels.quantsAt(type);
             for (int j = 0; j < 16; j++) {
                 int v = b.get(qs + j) & 0xff;
                 int lo = v & 0xf;

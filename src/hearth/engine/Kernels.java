@@ -422,16 +422,15 @@ class Kernels {
         if (type == GgmlType.IQ4_NL) return dotIq4Nl(b, off, x, n);
         byte[] q = x.quants;
         float[] scales = x.scales;
-        boolean q5 = type == GgmlType.Q5_0 || type == GgmlType.Q5_1;
+        boolean q5 = hasFifthBits(type);
         boolean min = hasMin(type);
         int size = type.blockBytes;
-        int head = min ? 4 : 2;
         int bias = min ? 0 : q5 ? 16 : 8;
         float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
         for (int blk = 0; blk < n / 32; blk++) {
             int p = off + blk * size;
-            int qh = q5 ? getInt(b, p + head) : 0;
-            int qs = p + head + (q5 ? 4 : 0);
+            int qh = q5 ? getInt(b, p + fifthBitsAt(type)) : 0;
+            int qs = p + quantsAt(type);
             int y = blk * 32;
             float d = Float16.toFloat(getShort(b, p)) * scales[blk];
             int v0 = getInt(b, qs);              // lanes 0 and 4: bytes 0-3, low then high nibbles
@@ -463,6 +462,21 @@ class Kernels {
     /** Whether blocks of this type add a min (Q4_1, Q5_1: d, m, then as Q4_0, Q5_0): an element is d x its quant + m. */
     static boolean hasMin(GgmlType type) {
         return type == GgmlType.Q4_1 || type == GgmlType.Q5_1;
+    }
+
+    /** Whether blocks of this type keep each quant's fifth bit apart, in qh (Q5_0, Q5_1). */
+    static boolean hasFifthBits(GgmlType type) {
+        return type == GgmlType.Q5_0 || type == GgmlType.Q5_1;
+    }
+
+    /** Where a Q4_0/Q5_0/IQ4_NL/Q4_1/Q5_1 block's qh starts: after d, and m when it has one. */
+    static int fifthBitsAt(GgmlType type) {
+        return hasMin(type) ? 4 : 2;
+    }
+
+    /** Where its sixteen bytes of nibbles start: after qh when it has one. */
+    static int quantsAt(GgmlType type) {
+        return fifthBitsAt(type) + (hasFifthBits(type) ? 4 : 0);
     }
 
     /** Elements e..e+3 of a Q4_0/Q5_0/Q4_1/Q5_1 block: nibbles of four packed bytes, fifth bits from qh. */

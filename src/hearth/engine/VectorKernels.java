@@ -1123,17 +1123,16 @@ final class VectorKernels extends Kernels {
     float dotQ4(GgmlType type, byte[] b, int off, Input x, int n) {
         if (type == GgmlType.IQ4_NL) return dotIq4Nl(b, off, x, n);
         short[] xp = x.pairs;
-        boolean q5 = type == GgmlType.Q5_0 || type == GgmlType.Q5_1;
+        boolean q5 = hasFifthBits(type);
         boolean min = hasMin(type);
         int size = type.blockBytes;
-        int head = min ? 4 : 2;
         // What comes off each quant once its fifth bit is in (below): Q4_0's 8, Q5_1's -16 (the
         // 16 that comes off with the bits goes back), none for Q5_0 and Q4_1.
         short bias = (short) (type == GgmlType.Q4_0 ? 8 : type == GgmlType.Q5_1 ? -16 : 0);
         FloatVector acc = FloatVector.zero(F8);
         for (int blk = 0; blk < n / 32; blk++) {
             int p = off + blk * size;
-            int qs = p + head + (q5 ? 4 : 0);
+            int qs = p + quantsAt(type);
             // The 16 quant bytes, read as the upper half of a load that starts 16 bytes early
             // (Kernels.ROW_PAD keeps it inside the buffer) and copied to both halves: lanes 0-7
             // take short k = bytes 2k, 2k+1 as they are, lanes 8-15 shifted down to their high
@@ -1147,7 +1146,7 @@ final class VectorKernels extends Kernels {
             // ones) one higher; no two copies overlap, so nothing carries. No branch on the type
             // here: C2 then merges the two ways' vectors, and stops compiling the vector API's
             // intrinsics in this method for every type (8x slower once Q5_0 and Q5_1 rows met).
-            IntVector clear = IntVector.broadcast(I8, q5 ? getInt(b, p + head) : -1).lanewise(LSHR, NIBBLE_SHIFTS).not().and(15)
+            IntVector clear = IntVector.broadcast(I8, q5 ? getInt(b, p + fifthBitsAt(type)) : -1).lanewise(LSHR, NIBBLE_SHIFTS).not().and(15)
                     .mul(0x40010);
             ShortVector even = v.and((short) 0xf).sub(clear.and(0x100010).reinterpretAsShorts()).sub(bias);
             ShortVector odd = v.lanewise(ASHR, 8).and((short) 0xf).sub(clear.lanewise(LSHR, 1).and(0x100010).reinterpretAsShorts()).sub(bias);

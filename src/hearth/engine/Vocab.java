@@ -31,9 +31,6 @@ final class Vocab {
             end += text.length();
             ends[i] = end;
         }
-        index = new int[Integer.highestOneBit(Math.max(4, n * 4 / 3)) * 2];
-        CharBuffer view = CharBuffer.wrap(all, 0, end);
-        for (int i = 0; i < n; i++) put(i, view);
         short[] place = new short[Character.MAX_VALUE + 1];   // a character's place in the alphabet + 1
         char[] letters = new char[256];
         int distinct = 0;
@@ -56,6 +53,9 @@ final class Vocab {
             codes = null;
             alphabet = null;
         }
+        index = new int[Integer.highestOneBit(Math.max(4, n * 4 / 3)) * 2];
+        CharBuffer view = CharBuffer.wrap(all, 0, end);
+        for (int i = 0; i < n; i++) put(i, view);
     }
 
     int size() {
@@ -90,7 +90,7 @@ final class Vocab {
         int from = start(id), to = ends[id];
         for (int slot = hash(all, from, to) & (index.length - 1); ; slot = (slot + 1) & (index.length - 1)) {
             int other = index[slot] - 1;
-            if (other < 0 || sameText(all, start(other), ends[other], from, to)) {
+            if (other < 0 || equals(other, all, from, to)) {
                 index[slot] = id + 1;   // a repeated text takes the later id
                 return;
             }
@@ -110,13 +110,6 @@ final class Vocab {
 
     private char at(int i) {
         return chars != null ? chars[i] : alphabet[codes[i] & 0xff];
-    }
-
-    // While the constructor indexes the texts: whether all[a, aEnd) and all[b, bEnd) are the same text.
-    private static boolean sameText(CharSequence all, int a, int aEnd, int b, int bEnd) {
-        if (aEnd - a != bEnd - b) return false;
-        for (int i = 0; i < aEnd - a; i++) if (all.charAt(a + i) != all.charAt(b + i)) return false;
-        return true;
     }
 
     private static int hash(CharSequence text, int from, int to) {
