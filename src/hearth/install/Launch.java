@@ -1,6 +1,11 @@
 package hearth.install;
 
+import hearth.json.Json;
+import hearth.json.JsonException;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.module.ModuleFinder;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 // The command line a client runs: the absolute path of this JVM's java (GUI clients have no PATH),
@@ -185,29 +191,53 @@ public record Launch(String java, List<String> flags, Path jar) {
         }
     }
 
-    /** Runs java with these arguments, `input` on its stdin and its stderr appended to log; null when it exits 0 in time, else what went wrong with `what`. */
+    /**
+     * Runs java with these arguments, `input` on its stdin and its stderr appended to log; null when
+     * it exits 0 in time, else what went wrong with `what`. Its stdin stays open until every request
+     * in `input` is answered: at EOF a server gives what is in flight only a grace period
+     * (Config.SHUTDOWN_GRACE_SECONDS), which a cold JVM's first answer from a model file can
+     * outlast, and then the training would never see the classes an answer loads.
+     */
     private static String run(String what, String java, List<String> arguments, String input, Map<String, String> env, Path hearthHome,
                               Path log, int seconds) throws IOException {
-        Path stdin = Files.createTempFile(hearthHome, "class-cache-training", ".jsonl");
-        try {
-            Files.writeString(stdin, input, StandardCharsets.UTF_8);
-            var command = new ArrayList<>(List.of(java));
-            command.addAll(arguments);
-            var builder = new ProcessBuilder(command).redirectInput(stdin.toFile())
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            builder.environment().putAll(env);
-            builder.environment().put("HEARTH_HOME", hearthHome.toString());
-            Process process = builder.start();
-            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return what + " took over " + seconds + " s";
+        var command = new ArrayList<>(List.of(java));
+        command.addAll(arguments);
+        var builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        builder.environment().put("HEARTH_HOME", hearthHome.toString());
+        Process process = builder.start();
+        var overtime = CompletableFuture.runAsync(process::destroyForcibly, CompletableFuture.delayedExecutor(seconds, TimeUnit.SECONDS));
+        try (var out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            OutputStream in = process.getOutputStream();
+            long unanswered = input.lines().filter(line -> isMessage(line, true)).count();
+            try {
+                in.write(input.getBytes(StandardCharsets.UTF_8));
+                if (unanswered == 0) in.close(); else in.flush();
+            } catch (IOException e) {
+                // it exited early: its exit code says how
             }
-            return process.exitValue() == 0 ? null : what + " failed (exit " + process.exitValue() + ")";
+            for (String line; (line = out.readLine()) != null; ) {
+                if (isMessage(line, false) && --unanswered == 0) in.close();
+            }
+            in.close();
+            int code = process.waitFor();
+            if (overtime.isDone()) return what + " took over " + seconds + " s";
+            return code == 0 ? null : what + " failed (exit " + code + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            process.destroyForcibly();
             return "interrupted";
         } finally {
-            Files.deleteIfExists(stdin);
+            overtime.cancel(false);
+        }
+    }
+
+    /** Whether this line is a JSON-RPC request (one with an id and a method), or with request false, a response. */
+    private static boolean isMessage(String line, boolean request) {
+        try {
+            return Json.parse(line) instanceof Map<?, ?> m && m.containsKey("id") && m.containsKey("method") == request;
+        } catch (JsonException e) {
+            return false;
         }
     }
 
