@@ -69,6 +69,7 @@ public record Launch(String java, List<String> flags, Path jar) {
         flags.add("-Xlog:disable");
         flags.add("-Xlog:all=warning:stderr");
         flags.add("-XX:+UseSerialGC");                        // one small heap, no GC threads: a tool server idles
+        flags.add("-XX:+UnlockExperimentalVMOptions");        // for SymbolTableSize and TrimNativeHeapInterval
         if (!engine) flags.add("-XX:TieredStopAtLevel=1");    // C1 only: faster start; the work is waiting on HTTP
         if (engine) {
             // C2 only: C1's profiled copy of every warm method kept 7 MiB more code resident. C2
@@ -76,11 +77,14 @@ public record Launch(String java, List<String> flags, Path jar) {
             // 30 % slower through whole answers, not only the first.
             flags.add("-XX:-TieredCompilation");
             flags.add("-XX:CompileThreshold=1000");
+            // One compiler thread, not two: the second's stack and malloc arena kept 1-2 MiB more
+            // resident for a 0.5B model, and compiling is done within the first answers.
+            flags.add("-XX:CICompilerCount=1");
             // The heap holds the weights (read in once, so the kernels read them in place), the KV
             // cache and little else, and may grow to most of the machine's memory for a large model;
-            // it commits only what is used. A 1 MiB young generation is all each token's garbage
-            // touches (a young collection every few tokens; 2 MiB kept 0.8 MiB more resident and
-            // ran no faster); the old one keeps 1 % free, no more: of a heap that is mostly weights, 5 %
+            // it commits only what is used. A 512 KiB young generation is all each token's garbage
+            // touches (the kernels allocate nothing, a token's activations a few KiB; 2 MiB kept 1.3 MiB
+            // more resident and ran no faster; 256 KiB is too small for the JVM to start); the old one keeps 1 % free, no more: of a heap that is mostly weights, 5 %
             // kept 20 MiB more resident for a 0.4 GB model, and a prompt's activations go back to
             // the OS at the next full collection instead of staying resident. No less either: an
             // old generation with no room grows at each young collection that promotes anything,
@@ -94,18 +98,23 @@ public record Launch(String java, List<String> flags, Path jar) {
             long heap = engineHeapMiB(physicalMemory());
             if (heap > 0) flags.add("-Xmx" + heap + "m");
             flags.add("-Xms8m");
-            flags.add("-Xmn1m");
+            flags.add("-Xmn512k");
             flags.add("-XX:MinHeapFreeRatio=1");
             flags.add("-XX:MaxHeapFreeRatio=1");
             flags.add("-XX:MarkSweepDeadRatio=0");
             flags.add("-XX:-ShrinkHeapInSteps");
             if (trimsNativeHeap(Runtime.version())) {
                 // The optimising JIT's arenas (13 MiB at peak) go back to malloc, which keeps them resident unless trimmed.
-                flags.add("-XX:+UnlockExperimentalVMOptions");   // it was experimental when first released
-                flags.add("-XX:TrimNativeHeapInterval=" + TRIM_INTERVAL_MILLIS);
+                flags.add("-XX:TrimNativeHeapInterval=" + TRIM_INTERVAL_MILLIS);   // experimental when first released
             }
         }
         flags.add("-Xss512k");                                // thread stacks; the JSON parser caps nesting at 1000
+        // The JVM's string and symbol tables are sized for an application server: 64k and 32k buckets
+        // (0.75 MiB, resident) for the 4k interned strings and 1k symbols outside the class cache
+        // hearth has; they grow if ever needed.
+        flags.add("-XX:StringTableSize=4096");
+        flags.add("-XX:SymbolTableSize=4096");
+        flags.add("-XX:-UsePerfData");                        // no /tmp/hsperfdata file for jstat, 32 KiB less
         flags.add("-XX:+UseCompressedOops");
         // The engine's vector kernels need the module; a server that calls a backend does not, and
         // the JVM would print an incubator warning to the client's log at every start for nothing.
