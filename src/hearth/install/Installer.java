@@ -24,7 +24,14 @@ public final class Installer {
 
     /** One install or uninstall. `env`: what the server needs written into its entry (HEARTH_BASE_URL, ...). */
     public record Request(String client, String scope, Path project, String name, Path jar, Map<String, String> env,
-                          boolean engine, boolean withCommands, boolean withScripts, boolean dryRun) {}
+                          boolean engine, boolean withCommands, boolean withScripts, boolean dryRun) {
+        /** This request with the launch's own env (Launch.env) after the user's settings. */
+        Request withLaunchEnv() {
+            var all = new LinkedHashMap<>(env);
+            all.putAll(Launch.env(engine));
+            return new Request(client, scope, project, name, jar, all, engine, withCommands, withScripts, dryRun);
+        }
+    }
 
     private final Path userHome, hearthHome;
     private final Map<String, String> processEnv;
@@ -39,7 +46,8 @@ public final class Installer {
         this.out = out;
     }
 
-    public void install(Request r) throws IOException {
+    public void install(Request request) throws IOException {
+        Request r = request.withLaunchEnv();
         Client client = Client.of(r.client());
         Path file = client.configFile(r.scope(), userHome, r.project(), processEnv, os);
         String before = ConfigFile.read(file);

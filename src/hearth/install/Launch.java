@@ -59,6 +59,16 @@ public record Launch(String java, List<String> flags, Path jar) {
     }
 
     /**
+     * What the server's environment adds to the user's settings. The engine's: glibc's malloc keeps
+     * an arena for each thread that allocates (up to eight a core), each with its own free pages;
+     * two kept 1.2 MiB less resident for a 0.5B model and ran as fast. Other C libraries ignore it.
+     * Public for EngineBench, which starts the engine as install does.
+     */
+    public static Map<String, String> env(boolean engine) {
+        return engine ? Map.of("MALLOC_ARENA_MAX", "2") : Map.of();
+    }
+
+    /**
      * The flags for this JVM. `engine`: hearth runs a model itself, so keep the optimising JIT.
      * Public for EngineBench, which starts the engine as install does.
      */

@@ -9,9 +9,9 @@
 // ../shared/backends/llama-server.sh (default: bench-qwen2-q8_0 and bench-qwen2-q4_k_m), each
 // measured in a fresh JVM of its own so one model's JIT state never counts against the next,
 // started with the JVM flags that `install` registers for the engine (Launch.flags). Memory is
-// that of the real server a client runs: build/hearth.jar --model-file over stdio, its tokenizer
-// and MCP code included, with the class cache install trains, read from /proc once it is idle
-// after answering one chat.
+// that of the real server a client runs: build/hearth.jar --model-file over stdio, with install's
+// flags and env (Launch.env), its tokenizer and MCP code included, with the class cache install
+// trains, read from /proc once it is idle after answering one chat.
 package hearth.bench;
 
 import hearth.config.Config;
@@ -125,7 +125,9 @@ public final class EngineBench {
     private static Memory serverMemory(Path file) throws IOException, InterruptedException {
         Path home = Files.createTempDirectory("hearth-bench");
         Path cache = Launch.classCache(home, true);
-        String failed = Launch.trainClassCache(java(), Launch.flags(true, null), JAR, cache, home, Map.of("HEARTH_MODEL_FILE", file.toString()), true);
+        var env = new java.util.HashMap<>(Launch.env(true));
+        env.put("HEARTH_MODEL_FILE", file.toString());
+        String failed = Launch.trainClassCache(java(), Launch.flags(true, null), JAR, cache, home, env, true);
         if (failed != null) throw new IllegalStateException("install's class cache could not be trained: " + failed);
         List<String> command = new ArrayList<>(List.of(java()));
         command.addAll(Launch.flags(true, cache));
@@ -133,6 +135,7 @@ public final class EngineBench {
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().keySet().removeIf(k -> k.startsWith("HEARTH_"));
         builder.environment().put("HOME", home.toString());
+        builder.environment().putAll(Launch.env(true));
         Process server = builder.start();
         try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
              var out = server.getOutputStream()) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import hearth.json.Json;
 import java.io.File;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,10 +56,14 @@ class InstalledJarTest {
         assertTrue(install.output.contains("Created the CDS archive " + home.resolve(".hearth/hearth-engine.jsa")), install.output);
         List<String> command = registered(home.resolve(".cursor/mcp.json"));
         assertTrue(command.contains("-XX:SharedArchiveFile=" + home.resolve(".hearth/hearth-engine.jsa")), command.toString());
+        var engineEnv = entryEnv(home.resolve(".cursor/mcp.json"));
+        assertEquals(model.toString(), engineEnv.get("HEARTH_MODEL_FILE"), engineEnv.toString());
+        assertEquals("2", engineEnv.get("MALLOC_ARENA_MAX"), "the engine's entry carries install's malloc setting: " + engineEnv);
         // a server that calls a backend, installed next, trains its own archive and leaves the engine's alone
         Result second = exec(List.of(JarTest.java(), "-jar", "build/hearth.jar", "install", "--client", "claude-code"), "");
         assertEquals(0, second.status, second.output);
         assertTrue(registered(home.resolve(".claude.json")).contains("-XX:SharedArchiveFile=" + home.resolve(".hearth/hearth.jsa")));
+        assertFalse(entryEnv(home.resolve(".claude.json")).containsKey("MALLOC_ARENA_MAX"), "a backend-calling server's entry needs no malloc setting");
         // what only a contended ConcurrentHashMap loads is in the archive too, though training never contends
         var printed = new ArrayList<>(command.subList(0, command.indexOf("-jar")));
         printed.addAll(List.of("-Xshare:on", "-XX:+PrintSharedArchiveAndExit", "-jar", command.get(command.size() - 1)));
@@ -116,6 +121,10 @@ class InstalledJarTest {
             assertTrue(output.lines().anyMatch(l -> l.startsWith(client + ": ok") && (l.contains("embedded") || l.contains("LOCAL"))),
                     client + " did not get the engine's answer:\n" + output);
         }
+    }
+
+    private static Map<?, ?> entryEnv(Path config) throws IOException {
+        return (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) Json.parseObject(Files.readString(config)).get("mcpServers")).get("hearth")).get("env");
     }
 
     /** real-clients.sh's output once it exited 0; the test is skipped, loudly, when it could not install the clients (exit 3). */
