@@ -87,14 +87,16 @@ public record Launch(String java, List<String> flags, Path jar) {
             // 30 % slower through whole answers, not only the first.
             flags.add("-XX:-TieredCompilation");
             flags.add("-XX:CompileThreshold=1000");
-            // One compiler thread, not two: the second's stack and malloc arena kept 1-2 MiB more
-            // resident for a 0.5B model, and compiling is done within the first answers.
-            flags.add("-XX:CICompilerCount=1");
+            // Two compiler threads, as the JVM chooses here: one kept 2.3 MiB less resident for a 0.5B
+            // model, but compiled for over 20 s, so a 1.5B model's first answers came slower (asked
+            // 5 s after the client connected, 4.5-5.6 s instead of 3.1-3.5; 15 s after, 3.8 instead
+            // of 2.7, and the next 3.2 instead of 2.5).
             // The heap holds the weights (read in once, so the kernels read them in place), the KV
             // cache and little else, and may grow to most of the machine's memory for a large model;
             // it commits only what is used. A 512 KiB young generation is all each token's garbage
-            // touches (the kernels allocate nothing, a token's activations a few KiB; 2 MiB kept 1.3 MiB
-            // more resident and ran no faster; 256 KiB is too small for the JVM to start); the old one keeps 1 % free, no more: of a heap that is mostly weights, 5 %
+            // touches (the kernels allocate nothing, a token's activations a few KiB; 2 MiB kept 1.3
+            // MiB more resident and ran no faster; in 256 KiB the JVM cannot start); the old one
+            // keeps 1 % free, no more: of a heap that is mostly weights, 5 %
             // kept 20 MiB more resident for a 0.4 GB model, and a prompt's activations go back to
             // the OS at the next full collection instead of staying resident. No less either: an
             // old generation with no room grows at each young collection that promotes anything,
