@@ -39,6 +39,7 @@ final class Dequant {
     private static void rowQ4(GgmlType type, ByteBuffer b, int p, int n, float[] out) {
         boolean q5 = Kernels.hasFifthBits(type);
         boolean min = Kernels.hasMin(type);
+        int bias = min ? 0 : q5 ? 16 : 8;   // as Kernels.dotQ4
         for (int blk = 0; blk < n / 32; blk++) {
             int q = p + blk * type.blockBytes;
             float d = Float16.toFloat(b.getShort(q));
@@ -55,11 +56,11 @@ final class Dequant {
                     x0 = Kernels.IQ4_NL_VALUES[lo];
                     x1 = Kernels.IQ4_NL_VALUES[hi];
                 } else if (q5) {
-                    x0 = (lo | (((qh >>> j) << 4) & 0x10)) - (min ? 0 : 16);
-                    x1 = (hi | ((qh >>> (j + 12)) & 0x10)) - (min ? 0 : 16);
+                    x0 = (lo | (((qh >>> j) << 4) & 0x10)) - bias;
+                    x1 = (hi | ((qh >>> (j + 12)) & 0x10)) - bias;
                 } else {
-                    x0 = lo - (min ? 0 : 8);
-                    x1 = hi - (min ? 0 : 8);
+                    x0 = lo - bias;
+                    x1 = hi - bias;
                 }
                 if (min) {
                     out[blk * 32 + j] = x0 * d + m;
