@@ -58,12 +58,15 @@ class InstalledJarTest {
         assertTrue(command.contains("-XX:SharedArchiveFile=" + home.resolve(".hearth/hearth-engine.jsa")), command.toString());
         var engineEnv = entryEnv(home.resolve(".cursor/mcp.json"));
         assertEquals(model.toString(), engineEnv.get("HEARTH_MODEL_FILE"), engineEnv.toString());
-        assertEquals("2", engineEnv.get("MALLOC_ARENA_MAX"), "the engine's entry carries install's malloc setting: " + engineEnv);
+        assertEquals("2", engineEnv.get("MALLOC_ARENA_MAX"), "the engine's entry carries install's malloc settings: " + engineEnv);
+        assertEquals("8192", engineEnv.get("MALLOC_MMAP_THRESHOLD_"), "the engine's entry carries install's malloc settings: " + engineEnv);
         // a server that calls a backend, installed next, trains its own archive and leaves the engine's alone
         Result second = exec(List.of(JarTest.java(), "-jar", "build/hearth.jar", "install", "--client", "claude-code"), "");
         assertEquals(0, second.status, second.output);
         assertTrue(registered(home.resolve(".claude.json")).contains("-XX:SharedArchiveFile=" + home.resolve(".hearth/hearth.jsa")));
-        assertFalse(entryEnv(home.resolve(".claude.json")).containsKey("MALLOC_ARENA_MAX"), "a backend-calling server's entry needs no malloc setting");
+        var backendEnv = entryEnv(home.resolve(".claude.json"));
+        assertFalse(backendEnv.containsKey("MALLOC_ARENA_MAX") || backendEnv.containsKey("MALLOC_MMAP_THRESHOLD_"),
+                "a backend-calling server's entry needs no malloc setting: " + backendEnv);
         // what only a contended ConcurrentHashMap loads is in the archive too, though training never contends
         var printed = new ArrayList<>(command.subList(0, command.indexOf("-jar")));
         printed.addAll(List.of("-Xshare:on", "-XX:+PrintSharedArchiveAndExit", "-jar", command.get(command.size() - 1)));
