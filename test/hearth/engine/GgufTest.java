@@ -135,4 +135,14 @@ class GgufTest {
         assertEquals(0x3c02, Float16.fromFloat(1f + 3 * 0x1p-11f) & 0xffff);
         for (int h = 0; h < 0x7c00; h++) assertEquals(h, Float16.fromFloat(Float16.toFloat((short) h)) & 0xffff);
     }
+
+    @Test
+    void float16_toFloat_everyHalfAsIeeeDefinesIt() {
+        for (int h = 0; h < 65536; h++) {
+            int sign = h >>> 15, exp = (h >>> 10) & 0x1f, mant = h & 0x3ff;
+            float expected = exp == 0x1f ? Float.intBitsToFloat(sign << 31 | 0x7f800000 | mant << 13)   // infinity, NaN payload kept
+                    : (sign == 1 ? -1 : 1) * (exp == 0 ? Math.scalb((float) mant, -24) : Math.scalb((float) (1024 + mant), exp - 25));
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(Float16.toFloat((short) h)), "half 0x" + Integer.toHexString(h));
+        }
+    }
 }
