@@ -29,13 +29,16 @@ final class TokenizerBpe {
 
     private final Vocab vocab;
     // tokenizer.ggml.merges → rank, kept by the token each merge makes: the two halves of a merge
-    // lie side by side in the word, so their text together is that token's. merges[t] holds the
-    // rank + 1 of the first merge that makes token t and the length of its left half: an int a
-    // token, 0.6 MiB for Qwen2's 152k (a table keyed by the halves' ids took 2 MiB, "left right"
-    // Strings in a HashMap ~17 MiB). A merge that makes no token, makes one a second way, or whose
-    // numbers do not fit keeps its "left right" text in textRanks.
-    private static final int RANK_BITS = 18;     // rank + 1 below 2^18, the left half's length above
-    private final int[] merges;
+    // lie side by side in the word, so their text together is that token's. leftLengths[t] holds
+    // the length of the left half of the first merge that makes token t (0: none), ranks[t] that
+    // merge's rank. Where merge i makes token firstMade + i for every i (Qwen2's vocabulary, as
+    // GPT-2's), the rank is the token's id less firstMade and ranks is null: 0.15 MiB for Qwen2's
+    // 152k tokens (a table keyed by the halves' ids took 2 MiB, "left right" Strings in a HashMap
+    // ~17 MiB). A merge that makes no token, makes one a second way, or whose left half is over 255
+    // characters keeps its "left right" text in textRanks.
+    private final byte[] leftLengths;
+    private final int[] ranks;
+    private final int firstMade;
     private final Map<String, Integer> textRanks = new HashMap<>();
     private final TokenizerSplit.Kind split;
     private final boolean ignoreMerges;          // a word that is itself a token skips merging (llama3)
@@ -45,29 +48,38 @@ final class TokenizerBpe {
         this.vocab = vocab;
         this.split = split;
         this.ignoreMerges = ignoreMerges;
-        this.merges = new int[vocab.size()];
-        for (int i = 0; i < merges.size(); i++) {
+        int count = merges.size();
+        int[] made = new int[count], leftLength = new int[count];
+        for (int i = 0; i < count; i++) {
             String merge = (String) merges.get(i);
             int space = merge.indexOf(' ', 1);  // llama.cpp: word.find(' ', 1); a merge without one is ("", "")
+            leftLength[i] = space;
+            made[i] = space < 0 ? -1 : vocab.id(merge.substring(0, space) + merge.substring(space + 1));
+        }
+        boolean ordered = count > 0 && made[0] >= 0;
+        for (int i = 1; i < count && ordered; i++) ordered = made[i] == made[0] + i;
+        this.firstMade = ordered ? made[0] : 0;
+        this.leftLengths = new byte[vocab.size()];
+        this.ranks = ordered ? null : new int[vocab.size()];
+        for (int i = 0; i < count; i++) {
+            int t = made[i], space = leftLength[i];
             if (space < 0) {
                 textRanks.putIfAbsent(" ", i);
-                continue;
-            }
-            String left = merge.substring(0, space), right = merge.substring(space + 1);
-            int made = vocab.id(left + right);
-            if (made >= 0 && rank(made, space) >= 0) continue;   // bpe_ranks.emplace keeps the first of the same halves
-            if (made >= 0 && this.merges[made] == 0 && i + 1 < 1 << RANK_BITS && space < 1 << (31 - RANK_BITS)) {
-                this.merges[made] = space << RANK_BITS | (i + 1);
+            } else if (t >= 0 && rank(t, space) >= 0) {
+                continue;   // bpe_ranks.emplace keeps the first of the same halves
+            } else if (t >= 0 && leftLengths[t] == 0 && space <= 255) {
+                leftLengths[t] = (byte) space;
+                if (ranks != null) ranks[t] = i;
             } else {
-                textRanks.putIfAbsent(merge, i);
+                textRanks.putIfAbsent((String) merges.get(i), i);
             }
         }
     }
 
-    // The rank of the merge in merges[made] if its left half is leftLength long, or -1.
+    // The rank of the merge that makes token `made` if its left half is leftLength long, or -1.
     private int rank(int made, int leftLength) {
-        int m = merges[made];
-        return m != 0 && m >>> RANK_BITS == leftLength ? (m & ((1 << RANK_BITS) - 1)) - 1 : -1;
+        if ((leftLengths[made] & 0xff) != leftLength) return -1;
+        return ranks != null ? ranks[made] : made - firstMade;
     }
 
     void encode(String text, Tokenizer.Ids out) {
