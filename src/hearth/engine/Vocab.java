@@ -1,5 +1,5 @@
 // A vocabulary's token texts packed end to end in one array, with an open-addressing index from
-// text to id. Qwen2's 152k tokens cost 2.0 MiB here (texts 0.9, lengths 0.3, index 0.8); as
+// text to id. Qwen2's 152k tokens cost 1.9 MiB here (texts 0.9, lengths 0.15, index 0.8); as
 // Strings in a HashMap<String, Integer> they cost ~20 MiB, resident for as long as the model is loaded. A vocabulary of at most 256 distinct
 // characters (byte-level BPE: GPT-2's 256, its specials among them) keeps a byte a character, its
 // place in the alphabet: 1 MiB less for Qwen2's. Lookups take a range of any CharSequence, so the
@@ -8,13 +8,16 @@ package hearth.engine;
 
 import java.nio.CharBuffer;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 final class Vocab {
     private final char[] chars;   // the texts end to end; null when codes holds them
     private final byte[] codes;   // or each character as its place in alphabet
     private final char[] alphabet;
-    private final char[] lengths; // lengths[i]: text i's length (the longest of Qwen2's and Llama 3's: 128)
+    private final byte[] lengths; // lengths[i]: text i's length, or 255 when it is 255 or more: in longLengths then
+    private final Map<Integer, Integer> longLengths = new HashMap<>();   // none in Qwen2's or Llama 3's (at most 128)
     private final int[] starts;   // starts[i / STRIDE]: where text i - i % STRIDE starts; the rest add lengths
     private final int[] index;    // slot → id + 1, 0 when empty; linear probing, at most 3/4 full
     private static final int STRIDE = 16;
@@ -22,22 +25,19 @@ final class Vocab {
     /** texts: the tokenizer.ggml.tokens strings; an empty one becomes "[EMPTY_<id>]", as in llama_vocab::load. */
     Vocab(List<Object> texts) {
         int n = texts.size();
-        lengths = new char[n];
+        lengths = new byte[n];
         starts = new int[(n + STRIDE - 1) / STRIDE];
         char[] all = new char[8 * n];   // most vocabularies average under 8 chars a token
         int end = 0;
         for (int i = 0; i < n; i++) {
             String text = (String) texts.get(i);
             if (text.isEmpty()) text = "[EMPTY_" + i + "]";
-            if (text.length() > Character.MAX_VALUE) {
-                throw new EngineException("token " + i + " of tokenizer.ggml.tokens is " + text.length() + " characters long; at most "
-                        + (int) Character.MAX_VALUE + " are supported, and no released vocabulary comes near: is the file damaged?");
-            }
             if (i % STRIDE == 0) starts[i / STRIDE] = end;
             if (end + text.length() > all.length) all = Arrays.copyOf(all, Math.max(end + text.length(), 2 * all.length));
             text.getChars(0, text.length(), all, end);
             end += text.length();
-            lengths[i] = (char) text.length();
+            lengths[i] = (byte) Math.min(text.length(), 255);
+            if (text.length() >= 255) longLengths.put(i, text.length());
         }
         short[] place = new short[Character.MAX_VALUE + 1];   // a character's place in the alphabet + 1
         char[] letters = new char[256];
@@ -79,7 +79,8 @@ final class Vocab {
     }
 
     int length(int id) {
-        return lengths[id];
+        int length = lengths[id] & 0xff;
+        return length < 255 ? length : longLengths.get(id);
     }
 
     /** The id of text, or -1. A text the vocabulary holds twice maps to its last id, as llama.cpp's token_to_id. */
@@ -96,7 +97,7 @@ final class Vocab {
     }
 
     private void put(int id, CharSequence all) {
-        int from = start(id), to = from + lengths[id];
+        int from = start(id), to = from + length(id);
         for (int slot = slot(hash(all, from, to)); ; slot = next(slot)) {
             int other = index[slot] - 1;
             if (other < 0 || equals(other, all, from, to)) {
@@ -117,12 +118,12 @@ final class Vocab {
 
     private int start(int id) {
         int start = starts[id / STRIDE];
-        for (int i = id - id % STRIDE; i < id; i++) start += lengths[i];
+        for (int i = id - id % STRIDE; i < id; i++) start += length(i);
         return start;
     }
 
     private boolean equals(int id, CharSequence text, int from, int to) {
-        if (lengths[id] != to - from) return false;
+        if (length(id) != to - from) return false;
         int start = start(id);
         for (int i = from; i < to; i++) if (at(start + i - from) != text.charAt(i)) return false;
         return true;

@@ -63,6 +63,26 @@ class TokenizerTest {
     }
 
     @Test
+    void vocab_textsOfEveryLength_lookUpBothWays() {
+        List<Object> texts = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            int length = i == 40 ? 255 : i == 41 ? 254 : i == 70 ? 1000 : i == 90 ? 0 : 3 + i % 7;
+            StringBuilder text = new StringBuilder(i + "|");
+            for (int c = 0; text.length() < length; c++) text.append((char) (i == 70 ? 0x4e00 + c : "ab\u00e9\u4e2d".charAt(c % 4)));
+            texts.add(text.substring(0, length));      // 70's 997 distinct chars: past what a byte a char holds
+        }
+        texts.add(texts.get(5));                                                       // a repeat: lookups find the later id
+        Vocab vocab = new Vocab(texts);
+        for (int id = 0; id < texts.size(); id++) {
+            String text = id == 90 ? "[EMPTY_90]" : (String) texts.get(id);
+            assertEquals(text, vocab.text(id), "text " + id);
+            assertEquals(text.length(), vocab.length(id), "length " + id);
+            assertEquals(id == 5 ? 100 : id, vocab.id(text), "id of text " + id);
+        }
+        assertEquals(-1, vocab.id("not in it"));
+    }
+
+    @Test
     void encode_bpeMerges_followRankOrder() {
         Tokenizer t = toyBpe("qwen2", null);
         assertArrayEquals(new int[] {id(t, "hello"), id(t, "Ġwor"), id(t, "l"), id(t, "d")}, t.encode("hello world", false, false));
