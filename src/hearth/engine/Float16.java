@@ -3,18 +3,17 @@
 package hearth.engine;
 
 final class Float16 {
+    private static final float[] TO_FLOAT = new float[65536];   // every half, decoded once (256 KiB)
+
+    static {
+        for (int h = 0; h < 65536; h++) TO_FLOAT[h] = decode(h);
+    }
+
     private Float16() {
     }
 
-    /**
-     * The half's exponent and mantissa, shifted into a float's places, read as a float and scaled
-     * by 2^112 (127 - 15: the exponents' bias) give its value exactly, subnormals included; the
-     * exponent of infinity and NaN is 255, not 31 + 112. No table: a 256 KiB one stayed resident.
-     */
     static float toFloat(short h) {
-        int bits = (h & 0x7fff) << 13;
-        float magnitude = bits >= 0x0f800000 ? Float.intBitsToFloat(bits + 0x70000000) : Float.intBitsToFloat(bits) * 0x1p112f;
-        return Float.intBitsToFloat(Float.floatToRawIntBits(magnitude) | (h & 0x8000) << 16);
+        return TO_FLOAT[h & 0xffff];
     }
 
     static float bf16ToFloat(short h) {
@@ -62,5 +61,17 @@ final class Float16 {
         int r = abs < 0x38800000 ? subnormal : normal;                     // 2^-14, the least normal half
         if (abs >= 0x477ff000) r = abs > 0x7f800000 ? bits : sign | 0x7f800000;   // 65520 rounds up to infinity
         return Float.intBitsToFloat(r);
+    }
+
+    private static float decode(int h) {
+        int sign = (h & 0x8000) << 16;
+        int exp = (h >>> 10) & 0x1f;
+        int mant = h & 0x3ff;
+        if (exp == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+        if (exp == 0) {
+            float v = mant * 0x1p-24f;                        // subnormal: exact in float
+            return sign != 0 ? -v : v;
+        }
+        return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
     }
 }
