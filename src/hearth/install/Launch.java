@@ -60,7 +60,7 @@ public record Launch(String java, List<String> flags, Path jar) {
     }
 
     /**
-     * What the server's environment adds to the user's settings. The engine's tune glibc's malloc,
+     * What the server's environment adds to the user's settings. The engine's settings tune glibc's malloc,
      * which keeps an arena for each thread that allocates (up to eight a core), each with its own
      * free pages, and serves blocks up to 32 MiB from them, where a free between two live blocks
      * cannot go back to the OS. Two arenas kept 1.2 MiB less resident for a 0.5B model; blocks of
