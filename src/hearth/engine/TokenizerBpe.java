@@ -1,6 +1,7 @@
 package hearth.engine;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ final class TokenizerBpe {
     private static final int[] CHAR_TO_BYTE = new int[512];    // its inverse; -1 for other chars
 
     static {
-        java.util.Arrays.fill(CHAR_TO_BYTE, -1);
+        Arrays.fill(CHAR_TO_BYTE, -1);
         int n = 0;
         for (int b = 0; b < 256; b++) {
             boolean printable = (b >= 0x21 && b <= 0x7E) || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
@@ -34,11 +35,17 @@ final class TokenizerBpe {
     // merge's rank. Where merge i makes token firstMade + i for every i (Qwen2's vocabulary, as
     // GPT-2's), the rank is the token's id less firstMade and ranks is null: 0.15 MiB for Qwen2's
     // 152k tokens (a table keyed by the halves' ids took 2 MiB, "left right" Strings in a HashMap
-    // ~17 MiB). A merge that makes no token, makes one a second way, or whose left half is over 255
-    // characters keeps its "left right" text in textRanks.
+    // ~17 MiB). Merges that make a token another way follow, grouped by token: token t's are
+    // extraLeft and extraRank [extraStart[t], extraStart[t + 1]). Llama 3's vocabulary has 152k of
+    // them (280k merges, 128k tokens): 1.3 MB here, 15 MB as "left right" Strings in a HashMap. A
+    // merge that makes no token, or whose left half is over 255 characters, keeps its "left right"
+    // text in textRanks.
     private final byte[] leftLengths;
     private final int[] ranks;
     private final int firstMade;
+    private final int[] extraStart;              // null when every token is made one way only
+    private final byte[] extraLeft;
+    private final int[] extraRank;
     private final Map<String, Integer> textRanks = new HashMap<>();
     private final TokenizerSplit.Kind split;
     private final boolean ignoreMerges;          // a word that is itself a token skips merging (llama3)
@@ -61,25 +68,44 @@ final class TokenizerBpe {
         this.firstMade = ordered ? made[0] : 0;
         this.leftLengths = new byte[vocab.size()];
         this.ranks = ordered ? null : new int[vocab.size()];
+        long[] extras = new long[count];         // token << 40 | left half's length << 32 | rank
+        int extraCount = 0;
         for (int i = 0; i < count; i++) {
             int t = made[i], space = leftLength[i];
             if (space < 0) {
                 textRanks.putIfAbsent(" ", i);
-            } else if (t >= 0 && rank(t, space) >= 0) {
-                continue;   // bpe_ranks.emplace keeps the first of the same halves
-            } else if (t >= 0 && leftLengths[t] == 0 && space <= 255) {
+            } else if (t < 0 || space > 255) {
+                textRanks.putIfAbsent((String) merges.get(i), i);
+            } else if (leftLengths[t] == 0) {
                 leftLengths[t] = (byte) space;
                 if (ranks != null) ranks[t] = i;
-            } else {
-                textRanks.putIfAbsent((String) merges.get(i), i);
-            }
+            } else if ((leftLengths[t] & 0xff) != space) {
+                extras[extraCount++] = (long) t << 40 | (long) space << 32 | i;
+            }   // else the same halves again: bpe_ranks.emplace keeps the first
         }
+        Arrays.sort(extras, 0, extraCount);      // by token, then left half, then rank
+        int kept = 0;
+        for (int e = 0; e < extraCount; e++) {
+            if (kept == 0 || extras[kept - 1] >>> 32 != extras[e] >>> 32) extras[kept++] = extras[e];   // the same halves: the first rank
+        }
+        this.extraStart = kept == 0 ? null : new int[vocab.size() + 1];
+        this.extraLeft = new byte[kept];
+        this.extraRank = new int[kept];
+        for (int e = 0; e < kept; e++) {
+            extraStart[(int) (extras[e] >>> 40) + 1]++;
+            extraLeft[e] = (byte) (extras[e] >>> 32);
+            extraRank[e] = (int) extras[e];
+        }
+        for (int t = 0; kept > 0 && t < vocab.size(); t++) extraStart[t + 1] += extraStart[t];
     }
 
-    // The rank of the merge that makes token `made` if its left half is leftLength long, or -1.
+    // The rank of the merge that makes token `made` from a left half leftLength long, or -1.
     private int rank(int made, int leftLength) {
-        if ((leftLengths[made] & 0xff) != leftLength) return -1;
-        return ranks != null ? ranks[made] : made - firstMade;
+        if ((leftLengths[made] & 0xff) == leftLength) return ranks != null ? ranks[made] : made - firstMade;
+        if (extraStart != null) {
+            for (int e = extraStart[made]; e < extraStart[made + 1]; e++) if ((extraLeft[e] & 0xff) == leftLength) return extraRank[e];
+        }
+        return -1;
     }
 
     void encode(String text, Tokenizer.Ids out) {
