@@ -3,17 +3,18 @@
 package hearth.engine;
 
 final class Float16 {
-    private static final float[] TO_FLOAT = new float[65536];   // every half, decoded once (256 KiB)
+    private static final float[] MAGNITUDE = new float[32768];   // every half without its sign, decoded once (128 KiB)
 
     static {
-        for (int h = 0; h < 65536; h++) TO_FLOAT[h] = decode(h);
+        for (int h = 0; h < 32768; h++) MAGNITUDE[h] = decode(h);
     }
 
     private Float16() {
     }
 
+    /** The half's magnitude from the table, its sign (bit 31 of the short widened) put back: 21 bytes of bytecode, under the 35 C2 always inlines. */
     static float toFloat(short h) {
-        return TO_FLOAT[h & 0xffff];
+        return Float.intBitsToFloat(Float.floatToRawIntBits(MAGNITUDE[h & 0x7fff]) | h & 0x80000000);
     }
 
     static float bf16ToFloat(short h) {
