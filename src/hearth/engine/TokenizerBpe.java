@@ -58,11 +58,11 @@ final class TokenizerBpe {
         this.split = split;
         this.ignoreMerges = ignoreMerges;
         int count = merges.size();
-        int[] made = new int[count], leftLength = new int[count];
+        int[] made = new int[count], spaces = new int[count];   // the token each merge makes, its left half's length
         for (int i = 0; i < count; i++) {
             String merge = (String) merges.get(i);
             int space = merge.indexOf(' ', 1);  // llama.cpp: word.find(' ', 1); a merge without one is ("", "")
-            leftLength[i] = space;
+            spaces[i] = space;
             made[i] = space < 0 ? -1 : vocab.id(merge.substring(0, space) + merge.substring(space + 1));
         }
         boolean ordered = count > 0 && made[0] >= 0;
@@ -73,7 +73,7 @@ final class TokenizerBpe {
         long[] extras = new long[count];         // token << 40 | left half's length << 32 | rank
         int extraCount = 0;
         for (int i = 0; i < count; i++) {
-            int t = made[i], space = leftLength[i];
+            int t = made[i], space = spaces[i];
             if (space < 0) {
                 textRanks.putIfAbsent(" ", i);
             } else if (t < 0 || space > 255) {
@@ -88,7 +88,7 @@ final class TokenizerBpe {
         Arrays.sort(extras, 0, extraCount);      // by token, then left half, then rank
         int kept = 0;
         for (int e = 0; e < extraCount; e++) {
-            if (kept == 0 || extras[kept - 1] >>> 32 != extras[e] >>> 32) extras[kept++] = extras[e];   // the same halves: the first rank
+            if (kept == 0 || extras[kept - 1] >>> 32 != extras[e] >>> 32) extras[kept++] = extras[e];   // same halves: first rank only
         }
         this.extraStart = kept == 0 ? null : new int[vocab.size() + 1];
         this.extraLeft = new byte[kept];
@@ -98,7 +98,7 @@ final class TokenizerBpe {
             extraLeft[e] = (byte) (extras[e] >>> 32);
             extraRank[e] = (int) extras[e];
         }
-        for (int t = 0; kept > 0 && t < vocab.size(); t++) extraStart[t + 1] += extraStart[t];
+        if (extraStart != null) for (int t = 0; t < vocab.size(); t++) extraStart[t + 1] += extraStart[t];
     }
 
     // The rank of the merge that makes token `made` from a left half leftLength long, or -1.

@@ -60,12 +60,12 @@ public record Launch(String java, List<String> flags, Path jar) {
     }
 
     /**
-     * What the server's environment adds to the user's settings. The engine's settings tune glibc's malloc,
-     * which keeps an arena for each thread that allocates (up to eight a core), each with its own
-     * free pages, and serves blocks up to 32 MiB from them, where a free between two live blocks
-     * cannot go back to the OS. Two arenas kept 1.2 MiB less resident for a 0.5B model; blocks of
-     * 8 KiB and up mapped on their own (the JIT's 32 KiB arena chunks, freed once a compilation
-     * ends) 1 MiB less again. Both ran as fast. Other C libraries ignore them.
+     * What the server's environment adds to the user's settings. The engine's tune glibc's
+     * malloc, which keeps an arena for each thread that allocates (up to eight a core), each with
+     * its own free pages, and serves blocks up to 32 MiB from them, where a free between two live
+     * blocks cannot go back to the OS. Two arenas kept 1.2 MiB less resident for a 0.5B model;
+     * blocks of 8 KiB and up mapped on their own (the JIT's 32 KiB arena chunks, freed once a
+     * compilation ends) 0.5-1 MiB less again. Both ran as fast. Other C libraries ignore them.
      * Sorted, so a config written twice reads the same. Public for EngineBench, which starts the
      * engine as install does.
      */
