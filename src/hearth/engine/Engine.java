@@ -15,12 +15,14 @@ public final class Engine {
     static final long HEAP_RESERVE = 64L << 20;     // heap kept free of weights beyond the cache and a batch's work: the server's own
     static final int UBATCH = 512;                  // llama.cpp's default n_ubatch: the most tokens one forward pass takes
     public static final int CACHE_STEP = Transformer.CACHE_STEP;   // the KV cache grows this many positions at a time
+    static final long IDLE_MILLIS = 1000;           // idle this long after an answer, the engine gives its free heap back
 
     private final Model model;
     private final Path file;
     private final boolean groups;                   // whether the kernels read Q4_0, Q4_K, Q5_K and Q6_K rows in groups (Tensor.hold)
     private final Transformer transformer;
     private final Set<Integer> stopTokens = new HashSet<>();
+    private long answers;                           // generate calls so far, guarded by this
 
     /** Sampling settings; temperature 0 means greedy. Validated here, at the boundary. */
     public record Sampling(double temperature, double topP, int topK, double minP, double repeatPenalty, long seed) {
@@ -167,18 +169,40 @@ public final class Engine {
         }
         long genNanos = System.nanoTime() - genStart;
         transformer.releaseScratch();
-        returnFreeHeap();
+        returnFreeHeapWhenIdle(++answers);
         return new Result(Arrays.copyOf(out, count), prompt.length, count, promptNanos / 1_000_000, genNanos / 1_000_000, reason);
     }
 
     /**
-     * Gives the old generation's free room back to the OS once an answer is done. install's flags
-     * keep 1 % of it free (Launch.flags), so that a busy engine is not collected in full at every
-     * promotion; an idle one needs no room, and of a heap that is mostly weights that 1 % is
-     * resident memory: 4 MiB for a 0.4 GB model, 45 MiB for 4.5 GB. The two ratios are manageable
-     * flags: a full collection with both at 0 (6 ms for a 1.5B model here) shrinks the heap to
-     * what lives, and the next answer's first collection grows the room back. A JVM without the
-     * management bean, or that refuses the values, keeps its room.
+     * Gives the old generation's free room back to the OS once the engine has been idle for
+     * IDLE_MILLIS after an answer (returnFreeHeap). Not at once: by then the server has sent the
+     * answer, whose text and JSON a young collection may have promoted, dead, into the old
+     * generation (0.3-0.4 MiB for a 0.5B model, resident until the next full collection). An
+     * answer begun in the meantime skips it: the engine is busy, and that answer's turn comes.
+     */
+    private void returnFreeHeapWhenIdle(long answer) {
+        Thread idle = new Thread(() -> {
+            try {
+                Thread.sleep(IDLE_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (this) {
+                if (answers == answer) returnFreeHeap();
+            }
+        }, "hearth-engine-idle");
+        idle.setDaemon(true);
+        idle.start();
+    }
+
+    /**
+     * Gives the old generation's free room back to the OS. install's flags keep 1 % of it free
+     * (Launch.flags), so that a busy engine is not collected in full at every promotion; an idle
+     * one needs no room, and of a heap that is mostly weights that 1 % is resident memory: 4 MiB
+     * for a 0.4 GB model, 45 MiB for 4.5 GB. The two ratios are manageable flags: a full
+     * collection with both at 0 (6 ms for a 1.5B model here) shrinks the heap to what lives, and
+     * the next answer's first collection grows the room back. A JVM without the management bean,
+     * or that refuses the values, keeps its room.
      */
     private static void returnFreeHeap() {
         try {

@@ -111,7 +111,7 @@ public record Launch(String java, List<String> flags, Path jar) {
             // collections are cheap anyway: the weights sit at the bottom of the heap (Engine.hold)
             // and move only when something below them dies, which a full collection would otherwise
             // leave in place as up to 5 % of the heap of dead filler (MarkSweepDeadRatio), resident.
-            // Between answers the engine gives even that 1 % back (Engine.returnFreeHeap).
+            // Idle after an answer, the engine gives even that 1 % back (Engine.returnFreeHeapWhenIdle).
             long heap = engineHeapMiB(physicalMemory());
             if (heap > 0) flags.add("-Xmx" + heap + "m");
             flags.add("-Xms8m");
