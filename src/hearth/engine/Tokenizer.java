@@ -35,7 +35,11 @@ final class Tokenizer {
 
     private final boolean spm;            // else byte-level BPE
     private final Vocab vocab;
-    private final byte[] attrs;           // each token's UNKNOWN..BYTE bits
+    // Each token's UNKNOWN..BYTE bits: those most tokens share, and the few tokens with others
+    // (specials, bytes) in ascending order with theirs, rather than a byte a token (150 KB for Qwen2).
+    private final byte commonAttrs;
+    private final int[] oddTokens;
+    private final byte[] oddAttrs;
     private final int bos, eos;           // -1 when the vocabulary has none
     private final boolean addBos, addEos, addSpacePrefix;
     private final BitSet eog = new BitSet();
@@ -54,7 +58,7 @@ final class Tokenizer {
         String pre = string(md, "tokenizer.ggml.pre", "default");
         vocab = new Vocab(list(md, "tokenizer.ggml.tokens"));
         int n = vocab.size();
-        attrs = new byte[n];
+        byte[] attrs = new byte[n];
         List<Object> types = md.containsKey("tokenizer.ggml.token_type") ? list(md, "tokenizer.ggml.token_type") : null;
         for (int i = 0; i < n; i++) {
             int type = types == null ? 1 : ((Long) types.get(i)).intValue();
@@ -86,7 +90,19 @@ final class Tokenizer {
         addEos = bool(md, "tokenizer.ggml.add_eos_token", false);
         bos = id(md, "tokenizer.ggml.bos_token_id", spm ? 1 : 11);
         eos = id(md, "tokenizer.ggml.eos_token_id", spm ? 2 : 11);
-        findEog(md);
+        findEog(md, attrs);
+        int[] counts = new int[256];
+        for (byte a : attrs) counts[a & 0xff]++;
+        int common = 0;
+        for (int a = 1; a < counts.length; a++) if (counts[a] > counts[common]) common = a;
+        commonAttrs = (byte) common;
+        oddTokens = new int[n - counts[common]];
+        oddAttrs = new byte[oddTokens.length];
+        for (int i = 0, k = 0; i < n; i++) {
+            if (attrs[i] == commonAttrs) continue;
+            oddTokens[k] = i;
+            oddAttrs[k++] = attrs[i];
+        }
         specials = specialTokens();
         specialTexts = new String[specials.length];
         for (int i = 0; i < specials.length; i++) specialTexts[i] = vocab.text(specials[i]);
@@ -130,7 +146,7 @@ final class Tokenizer {
     // The bytes of one token: token_to_piece(id, special). Without special, control tokens are empty.
     byte[] piece(int token, boolean special) {
         checkId(token);
-        return !special && (attrs[token] & (CONTROL | UNKNOWN)) != 0 ? new byte[0] : piece(token);
+        return !special && (attrs(token) & (CONTROL | UNKNOWN)) != 0 ? new byte[0] : piece(token);
     }
 
     private void checkId(int token) {
@@ -175,7 +191,7 @@ final class Tokenizer {
         fragments.add(text);
         for (int s = 0; s < specials.length; s++) {
             int special = specials[s];
-            if (!parseSpecial && (attrs[special] & (CONTROL | UNKNOWN)) != 0) continue;
+            if (!parseSpecial && (attrs(special) & (CONTROL | UNKNOWN)) != 0) continue;
             String needle = specialTexts[s];
             List<Object> next = null;
             for (int f = 0; f < fragments.size(); f++) {
@@ -200,7 +216,7 @@ final class Tokenizer {
         return fragments;
     }
 
-    private void findEog(Map<String, Object> md) {
+    private void findEog(Map<String, Object> md, byte[] attrs) {
         int eot = id(md, "tokenizer.ggml.eot_token_id", -1);
         int eom = id(md, "tokenizer.ggml.eom_token_id", -1);
         int fimPad = id(md, "tokenizer.ggml.fim_pad_token_id", -1);
@@ -210,23 +226,23 @@ final class Tokenizer {
         // rarely match twice in one vocabulary, so the lowest id stands in for "first".
         for (int i = 0; i < vocab.size(); i++) {
             String t = vocab.text(i);
-            if (eot < 0 && EOT_TEXTS.contains(t)) eot = markControl(i);
-            if (eom < 0 && t.equals("<|eom_id|>")) eom = markControl(i);
-            if (fimPad < 0 && FIM_PAD_TEXTS.contains(t)) fimPad = markControl(i);
-            if (fimRep < 0 && FIM_REP_TEXTS.contains(t)) fimRep = markControl(i);
-            if (fimSep < 0 && FIM_SEP_TEXTS.contains(t)) fimSep = markControl(i);
+            if (eot < 0 && EOT_TEXTS.contains(t)) eot = markControl(attrs, i);
+            if (eom < 0 && t.equals("<|eom_id|>")) eom = markControl(attrs, i);
+            if (fimPad < 0 && FIM_PAD_TEXTS.contains(t)) fimPad = markControl(attrs, i);
+            if (fimRep < 0 && FIM_REP_TEXTS.contains(t)) fimRep = markControl(attrs, i);
+            if (fimSep < 0 && FIM_SEP_TEXTS.contains(t)) fimSep = markControl(attrs, i);
         }
         for (int id : new int[] {fimPad, fimRep, fimSep, eos, eot, eom}) if (id >= 0) eog.set(id);
         for (int i = 0; i < vocab.size(); i++) {
             String t = vocab.text(i);
-            if (EOG_TEXTS.contains(t)) eog.set(markControl(i));
+            if (EOG_TEXTS.contains(t)) eog.set(markControl(attrs, i));
             if (List.of("<|channel|>", "<|message|>", "<|start|>", "<|constrain|>").contains(t)) {
                 attrs[i] = (byte) USER_DEFINED;  // llama.cpp's gpt-oss rule: always rendered
             }
         }
     }
 
-    private int markControl(int token) {
+    private static int markControl(byte[] attrs, int token) {
         attrs[token] |= (byte) CONTROL;
         return token;
     }
@@ -234,7 +250,7 @@ final class Tokenizer {
     private int[] specialTokens() {
         List<Integer> list = new ArrayList<>();
         for (int i = 0; i < vocab.size(); i++) {
-            if ((attrs[i] & (CONTROL | USER_DEFINED | UNKNOWN)) != 0) list.add(i);
+            if ((attrs(i) & (CONTROL | USER_DEFINED | UNKNOWN)) != 0) list.add(i);
         }
         list.sort(Comparator.comparingInt((Integer i) -> vocab.length(i)).reversed());
         return list.stream().mapToInt(Integer::intValue).toArray();
@@ -243,7 +259,7 @@ final class Tokenizer {
     // token_to_piece with special = true: special tokens as written, SentencePiece's U+2581 as a
     // space, <0xXX> as its byte, byte-level BPE characters back to bytes; unused tokens are empty.
     private byte[] piece(int token) {
-        int attr = attrs[token];
+        int attr = attrs(token);
         String text = vocab.text(token);
         if ((attr & (CONTROL | UNKNOWN | USER_DEFINED)) != 0) return text.getBytes(StandardCharsets.UTF_8);
         if ((attr & NORMAL) != 0) {
@@ -251,6 +267,11 @@ final class Tokenizer {
         }
         if ((attr & BYTE) != 0) return new byte[] {(byte) Integer.parseInt(text.substring(3, 5), 16)};
         return new byte[0];
+    }
+
+    private int attrs(int token) {
+        int at = Arrays.binarySearch(oddTokens, token);
+        return at >= 0 ? oddAttrs[at] : commonAttrs;
     }
 
     private static int requireId(int id, String what) {
