@@ -14,7 +14,7 @@ import java.util.Map;
 // TokenizerBpe (model gpt2) or TokenizerSpm (model llama). Decoding joins each token's piece as
 // llama-server does (special tokens spelled out); Decoder does it incrementally, whole characters
 // only. Not supported: WPM/UGM/RWKV vocabularies and the lstrip/rstrip token attributes of phi-3.
-// Texts and pieces are packed arrays (Vocab, pieces), not an object per token: they stay resident.
+// The texts stay resident, so they are packed arrays (Vocab), not an object per token; pieces are made when asked for.
 final class Tokenizer {
 
     // llama_token_attr bits, set from tokenizer.ggml.token_type (llama_token_type 0..6)
