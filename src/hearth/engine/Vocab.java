@@ -63,7 +63,10 @@ final class Vocab {
             codes = null;
             alphabet = null;
         }
-        if (n >= 1 << 24) throw new EngineException("the vocabulary has " + n + " tokens, more than the 16777215 hearth indexes; use llama-server for this model");
+        if (n >= 1 << 24) {
+            throw new EngineException("the vocabulary has " + n + " tokens, more than the 16777215 hearth indexes;"
+                    + " use llama-server for this model");
+        }
         slots = n + n / 3 + 1;
         index = new byte[3 * slots];
         CharBuffer view = CharBuffer.wrap(all, 0, end);
