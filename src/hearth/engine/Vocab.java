@@ -108,10 +108,7 @@ final class Vocab {
         for (int slot = slot(hash(all, from, to)); ; slot = next(slot)) {
             int other = entry(slot) - 1;
             if (other < 0 || equals(other, all, from, to)) {
-                int at = 3 * slot, entry = id + 1;   // a repeated text takes the later id
-                index[at] = (byte) entry;
-                index[at + 1] = (byte) (entry >>> 8);
-                index[at + 2] = (byte) (entry >>> 16);
+                entry(slot, id + 1);   // a repeated text takes the later id
                 return;
             }
         }
@@ -129,6 +126,13 @@ final class Vocab {
     private int entry(int slot) {
         int at = 3 * slot;
         return (index[at] & 0xff) | (index[at + 1] & 0xff) << 8 | (index[at + 2] & 0xff) << 16;
+    }
+
+    private void entry(int slot, int value) {
+        int at = 3 * slot;
+        index[at] = (byte) value;
+        index[at + 1] = (byte) (value >>> 8);
+        index[at + 2] = (byte) (value >>> 16);
     }
 
     private int start(int id) {

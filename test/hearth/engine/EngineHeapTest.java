@@ -43,12 +43,12 @@ class EngineHeapTest {
                 .filter(p -> p.getName().equals("Tenured Gen")).findFirst().orElseThrow();
         Engine engine = Engine.load(Path.of(args[0]), 1024);
         System.gc();
-        long loaded = old.getUsage().getCommitted() - old.getUsage().getUsed();
+        long loaded = free(old);
         engine.generate(EngineParityTest.prompt(300, 4), Engine.Sampling.greedy(), 20, t -> { }, () -> false);
-        long free = old.getUsage().getCommitted() - old.getUsage().getUsed();
+        long free = free(old);
         for (long waited = 0; free > 4096 && waited < 30_000; waited += 100) {
             Thread.sleep(100);
-            free = old.getUsage().getCommitted() - old.getUsage().getUsed();
+            free = free(old);
         }
         System.out.println(old.getUsage().getUsed());
         System.out.println(loaded);
@@ -57,5 +57,9 @@ class EngineHeapTest {
         }
         var vm = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
         System.out.println(vm.getVMOption("MinHeapFreeRatio").getValue() + " " + vm.getVMOption("MaxHeapFreeRatio").getValue());
+    }
+
+    private static long free(MemoryPoolMXBean pool) {
+        return pool.getUsage().getCommitted() - pool.getUsage().getUsed();
     }
 }
